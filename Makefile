@@ -1,0 +1,41 @@
+# Two commands for a new user: `make demo` and `make test`. Both install what they need.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+SCALE  ?= 1.0
+SEED   ?= 7
+export CAKUPAN_WAREHOUSE ?= cakupan.duckdb
+
+.PHONY: install install-dev demo test bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet --disable-pip-version-check -e ".[dev,spark]"
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(VENV)/bin/cakupan synth --scale $(SCALE) --seed $(SEED)
+	$(VENV)/bin/cakupan coverage --period 2021-11 --by province
+	$(VENV)/bin/cakupan brief --period 2021-11
+	@echo
+	@echo "Next: '$(VENV)/bin/cakupan coverage --period 2021-11 --by regency', '... --by segment',"
+	@echo "      '$(VENV)/bin/cakupan coverage --help', or 'make test' and 'make bench'."
+
+test: install-dev
+	$(PY) -m pytest
+
+bench: install-dev
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) cakupan.duckdb cakupan.parquet .pytest_cache
