@@ -41,6 +41,9 @@ def _short_name(name: str, kind: str) -> str:
     """``Kabupaten Cilacap`` -> ``Kab. Cilacap`` (the form regional releases use)."""
     if kind == "kabupaten" and name.startswith("Kabupaten "):
         return "Kab. " + name[len("Kabupaten "):]
+    for long, short in (("Daerah Istimewa ", "DI "), ("Daerah Khusus Ibukota ", "DKI ")):
+        if name.startswith(long):
+            return short + name[len(long):]
     return name
 
 

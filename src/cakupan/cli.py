@@ -1,0 +1,291 @@
+"""The ``cakupan`` command: parse, call the core, render. Indonesian by default."""
+
+from __future__ import annotations
+
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cakupan import __version__
+from cakupan import coverage as cov
+from cakupan.settings import load
+from cakupan.warehouse import WarehouseError, open_warehouse
+
+app = typer.Typer(
+    help="cakupan: cakupan kepesertaan BPJS Ketenagakerjaan — coverage of employment social "
+         "security by region, segment and month. Warehouse: CAKUPAN_WAREHOUSE "
+         "(default ./cakupan.duckdb); engine: --engine duckdb|spark.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+warehouse_app = typer.Typer(help="Inspect the warehouse or copy it for the Spark engine.",
+                            no_args_is_help=True)
+app.add_typer(warehouse_app, name="warehouse")
+console = Console()
+err = Console(stderr=True)
+
+
+class Engine(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+class By(str, Enum):
+    province = "province"
+    regency = "regency"
+    segment = "segment"
+
+
+class Fmt(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+class Lang(str, Enum):
+    id = "id"
+    en = "en"
+
+
+class Table(str, Enum):
+    participants = "participants"
+    employers = "employers"
+    workforce = "workforce"
+
+
+ENGINE_OPT = typer.Option(None, "--engine", "-e", help="duckdb (default) or spark; env CAKUPAN_ENGINE.")
+WAREHOUSE_OPT = typer.Option(None, "--warehouse", "-w", help="DuckDB file; env CAKUPAN_WAREHOUSE.")
+PERIOD_OPT = typer.Option("2021-11", "--period", "-p", help="Month YYYY-MM.")
+LANG_OPT = typer.Option(Lang.id, "--lang", help="id (Indonesian, default) or en.")
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]Galat:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _open(engine: Optional[Engine], warehouse: Optional[Path]):
+    try:
+        return open_warehouse(load(engine.value if engine else None, warehouse))
+    except (ValueError, WarehouseError) as e:
+        fail(str(e))
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description:<16}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                    TimeElapsedColumn(), console=err, transient=False)
+
+
+@app.callback(invoke_without_command=True)
+def main(version: bool = typer.Option(False, "--version", help="Show the version.")) -> None:
+    if version:
+        console.print(f"cakupan {__version__}")
+        raise typer.Exit()
+
+
+@app.command()
+def synth(
+    scale: float = typer.Option(1.0, help="1.0 = the full Nov-2021 registry of Jateng & DIY "
+                                          "(3,475,262 active workers); 0.01 = 1 %."),
+    seed: int = typer.Option(7, help="Random seed; the same seed gives the same registry."),
+    engine: Optional[Engine] = ENGINE_OPT, warehouse: Optional[Path] = WAREHOUSE_OPT,
+) -> None:
+    """Generate a synthetic participant registry and employers, calibrated to Nov 2021.
+
+    Replaces the participants and employers tables; keeps existing workforce figures
+    (the shipped reference figures are loaded when the table is missing).
+    """
+    from cakupan.synth import SynthConfig, build_warehouse
+
+    if scale <= 0 or scale > 20:
+        fail("--scale must be above 0 and at most 20 (1.0 = full size)")
+    wh = _open(engine, warehouse)
+    started = time.perf_counter()
+    with _progress() as bar:
+        task = bar.add_task("sintesis", total=1.0)
+        written = build_warehouse(wh, SynthConfig(scale=scale, seed=seed),
+                                  progress=lambda step, frac: bar.update(task, completed=frac, description=step))
+        bar.update(task, completed=1.0, description="selesai")
+    for name, n in written.items():
+        console.print(f"  {name:<14} {n:>12,} baris".replace(",", "."))
+    console.print(f"Gudang data: {wh.settings.warehouse if wh.engine == 'duckdb' else wh.settings.spark_dir}"
+                  f" ({time.perf_counter() - started:.1f} detik)")
+    wh.close()
+
+
+@app.command("import")
+def import_(
+    table: Table = typer.Argument(..., help="participants, employers or workforce"),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV, XLSX or Parquet file"),
+    sheet: Optional[str] = typer.Option(None, help="XLSX: only this sheet (default: every sheet)."),
+    warehouse: Optional[Path] = WAREHOUSE_OPT,
+) -> None:
+    """Import a file: valid rows into the table, the rest into quarantine with reasons.
+
+    Prints rows read = accepted + quarantined. A failed import changes nothing; importing
+    the same file again changes nothing.
+    """
+    from cakupan.ingest.load import IngestError, import_file
+
+    wh = _open(Engine.duckdb, warehouse)
+    try:
+        report = import_file(wh, table.value, file, sheet=sheet)
+    except IngestError as e:
+        fail(str(e))
+    if report.already_imported:
+        console.print(f"Berkas ini sudah pernah diimpor (impor #{report.import_id}); tidak ada perubahan.")
+    console.print(
+        f"{file.name}: dibaca {report.rows_read:,} = diterima {report.accepted:,} "
+        f"+ karantina {report.quarantined:,}  (baru {report.inserted:,}, diperbarui "
+        f"{report.updated:,}, sama {report.unchanged:,})".replace(",", "."))
+    for code, n in sorted(report.reasons.items(), key=lambda kv: -kv[1]):
+        console.print(f"  karantina {code}: {n:,}".replace(",", "."))
+    if report.quarantined:
+        console.print("Lihat alasannya: cakupan warehouse quarantine")
+    wh.close()
+
+
+def _region_rows(wh, period: str, level: str, within: Optional[str]):
+    from cakupan import regions
+
+    p, w = wh.table("participants"), wh.table("workforce")
+    records = wh.to_arrow(cov.coverage_by_region(p, w, period, level, within)).to_pylist()
+    if not records:
+        fail(f"no active participants or workforce figures for {period}"
+             + (f" in region {within}" if within else ""))
+    rows = cov.with_total(cov.rows_from(records))
+    wf = wh.to_arrow(cov.latest_workforce(w, period, level)).to_pylist()
+    sources = {}
+    src = wh.to_arrow(w.select("region_code", "period", "source")).to_pylist()
+    for r in wf:
+        match = next((s["source"] for s in src if s["region_code"] == r["region_code"]
+                      and s["period"] == r["workforce_period"]), None)
+        if match and (not within or r["region_code"].startswith(within)):
+            sources[r["region_code"]] = match
+    return rows, regions.names(), sources
+
+
+@app.command()
+def coverage(
+    period: str = PERIOD_OPT,
+    by: By = typer.Option(By.province, "--by", help="province, regency or segment"),
+    region: Optional[str] = typer.Option(None, help="Only this province or regency, e.g. 33 or 33.74."),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table, csv, json or xlsx"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (xlsx needs it)."),
+    lang: Lang = LANG_OPT, engine: Optional[Engine] = ENGINE_OPT,
+    warehouse: Optional[Path] = WAREHOUSE_OPT,
+) -> None:
+    """Coverage: active distinct workers ÷ employed (and ÷ labour force), with a total row."""
+    from cakupan.regions import undotted
+    from cakupan.reports.coverage_report import region_report, segment_report
+
+    _check_period(period)
+    within = undotted(region) if region else None
+    wh = _open(engine, warehouse)
+    try:
+        if by is By.segment:
+            rows, _, _ = _region_rows(wh, period, "province", within[:2] if within else None)
+            records = wh.to_arrow(cov.coverage_by_segment(wh.table("participants"), period, within)).to_pylist()
+            employed = rows[-1].employed if not within or len(within) == 2 else None
+            report = segment_report(records, employed, period, lang.value)
+        else:
+            rows, names, sources = _region_rows(wh, period, by.value, within)
+            report = region_report(rows, names, period, by.value, sources, lang.value)
+    except WarehouseError as e:
+        fail(str(e))
+    _emit(report, fmt, output, lang.value)
+    wh.close()
+
+
+@app.command()
+def brief(period: str = PERIOD_OPT, lang: Lang = LANG_OPT, engine: Optional[Engine] = ENGINE_OPT,
+          warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
+    """A press-ready paragraph on coverage, in Indonesian (--lang en for English)."""
+    from cakupan.reports.brief import coverage_brief
+
+    _check_period(period)
+    wh = _open(engine, warehouse)
+    try:
+        rows, names, _ = _region_rows(wh, period, "province", None)
+    except WarehouseError as e:
+        fail(str(e))
+    console.print(coverage_brief(rows, names, period, lang.value), soft_wrap=False)
+    wh.close()
+
+
+def _check_period(period: str) -> None:
+    from cakupan.synth.calendar import month_index
+    try:
+        month_index(period)
+    except ValueError as e:
+        fail(str(e))
+
+
+def _emit(report, fmt: Fmt, output: Optional[Path], lang: str) -> None:
+    from cakupan.reports import tables
+
+    if fmt is Fmt.xlsx:
+        if output is None:
+            fail("--format xlsx needs --output FILE.xlsx")
+        tables.to_xlsx(report, output, lang)
+        console.print(f"Ditulis: {output}")
+        return
+    if fmt is Fmt.table:
+        console.print(tables.to_rich(report, lang))
+        return
+    text = tables.to_csv(report) if fmt is Fmt.csv else tables.to_json(report)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Ditulis: {output}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+@warehouse_app.command("info")
+def warehouse_info(engine: Optional[Engine] = ENGINE_OPT, warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
+    """Tables and their row counts."""
+    wh = _open(engine, warehouse)
+    for name in ("participants", "employers", "workforce", "regions", "quarantine", "imports"):
+        if wh.has(name):
+            n = wh.to_arrow(wh.table(name).count().as_table()).column(0)[0].as_py()
+            console.print(f"  {name:<14} {n:>12,}".replace(",", "."))
+    wh.close()
+
+
+@warehouse_app.command("export")
+def warehouse_export(warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
+    """Copy the DuckDB warehouse to the Parquet directory the Spark engine reads
+    (CAKUPAN_SPARK_DIR, default: the warehouse path with .parquet)."""
+    wh = _open(Engine.duckdb, warehouse)
+    done = wh.export_parquet()
+    console.print(f"{len(done)} tabel -> {wh.settings.spark_dir}: {', '.join(done)}")
+    wh.close()
+
+
+@warehouse_app.command("quarantine")
+def warehouse_quarantine(limit: int = typer.Option(20, help="Rows to show."),
+                         warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
+    """The latest quarantined rows with their source row and reason."""
+    from rich.table import Table as RichTable
+
+    wh = _open(Engine.duckdb, warehouse)
+    if not wh.has("quarantine"):
+        console.print("Karantina kosong.")
+        return
+    q = wh.table("quarantine")
+    rows = wh.to_arrow(q.order_by([q.import_id.desc(), q.row_number]).limit(limit)).to_pylist()
+    t = RichTable("impor", "tabel", "berkas", "lembar", "baris", "alasan")
+    for r in rows:
+        t.add_row(str(r["import_id"]), r["table_name"], Path(r["source_file"]).name,
+                  r.get("sheet") or "-", str(r["row_number"]), r["reason"])
+    console.print(t)
+    wh.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,1 @@
+"""Reports: formatting, tables in several formats, and narrative briefs."""

@@ -1,0 +1,78 @@
+"""A press-ready paragraph in the style of the regional office's release (id or en)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from cakupan.coverage import CoverageRow, percent
+from cakupan.reports.format import integer
+
+MONTHS_ID = ("Januari Februari Maret April Mei Juni Juli Agustus September Oktober "
+             "November Desember").split()
+MONTHS_EN = ("January February March April May June July August September October "
+             "November December").split()
+
+
+def whole_percent(row: CoverageRow) -> str:
+    """Coverage rounded to a whole percent, as press releases print it (17,17 -> 17)."""
+    p = percent(row.participants, row.employed, places=0)
+    return "-" if p is None else str(p.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def month_name(period: str, lang: str) -> str:
+    year, month = period.split("-")
+    names = MONTHS_ID if lang == "id" else MONTHS_EN
+    return f"{names[int(month) - 1]} {year}"
+
+
+def coverage_brief(rows: list[CoverageRow], names: dict[str, str], period: str,
+                   lang: str = "id") -> str:
+    """One paragraph on coverage of the employed: each region, then the total.
+
+    ``rows`` are province (or regency) rows followed by the total row.
+    """
+    *regions, total = rows
+    when = month_name(period, lang)
+    wf = {r.workforce_period for r in regions if r.workforce_period}
+    basis = month_name(min(wf), lang) if wf else None
+    parts = []
+    for i, r in enumerate(regions):
+        name = names.get(r.region_code, r.region_code)
+        n, e = integer(r.participants, lang), integer(r.employed, lang)
+        if lang == "id":
+            noun = "pekerja" if i == 0 else "peserta"
+            parts.append(f"{name} sebesar {whole_percent(r)} persen atau {n} {noun} "
+                         f"dari {e} penduduk bekerja")
+        else:
+            parts.append(f"{name} {whole_percent(r)} percent, or {n} workers "
+                         f"of {e} employed")
+    n_total = integer(total.participants, lang)
+    if lang == "id":
+        text = (f"Hingga {when}, cakupan kepesertaan aktif BPJS Ketenagakerjaan di "
+                f"{_join(parts, 'id')}. Secara keseluruhan, jumlah peserta aktif di wilayah "
+                f"ini mencapai {n_total} atau {whole_percent(total)} persen dari "
+                f"{integer(total.employed, lang)} penduduk bekerja.")
+        if basis:
+            text += (f" Angka penduduk bekerja mengacu pada data ketenagakerjaan {basis}"
+                     f"{_estimated_note(regions, lang)}.")
+        return text
+    text = (f"As of {when}, active BPJS Ketenagakerjaan coverage stood at {_join(parts, 'en')}. "
+            f"In total the region counts {n_total} active participants, or "
+            f"{whole_percent(total)} percent of {integer(total.employed, lang)} employed people.")
+    if basis:
+        text += f" Employment figures refer to labour-force data of {basis}{_estimated_note(regions, lang)}."
+    return text
+
+
+def _join(parts: list[str], lang: str) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    word = " dan " if lang == "id" else " and "
+    return "; ".join(parts[:-1]) + ";" + word + parts[-1]
+
+
+def _estimated_note(rows: list[CoverageRow], lang: str) -> str:
+    if not any(r.estimated for r in rows):
+        return ""
+    return (" (sebagian angka merupakan estimasi)" if lang == "id"
+            else " (some figures are estimates)")

@@ -1,0 +1,114 @@
+"""Render a result (rows of plain values) as a Rich table, CSV, JSON or XLSX.
+
+CSV and JSON keep machine-readable English column keys and plain numbers (``17.17``);
+the terminal table and XLSX carry Indonesian (or English) labels and id-ID formatting.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from rich.table import Table
+
+from cakupan.regions import dotted
+from cakupan.reports import format as fmt
+
+FORMATS = ("table", "csv", "json", "xlsx")
+
+
+@dataclass
+class Report:
+    title: str
+    columns: list[str]
+    kinds: dict[str, str]
+    """column -> ``int``, ``pct``, ``text`` or ``bool``."""
+    rows: list[dict]
+    notes: list[str] = field(default_factory=list)
+    screen: list[str] | None = None
+    """Columns shown in the terminal table (default: all); files always get all."""
+
+
+def _cell(value, kind: str, lang: str) -> str:
+    if kind == "int":
+        return fmt.integer(value, lang)
+    if kind == "pct":
+        return fmt.decimal(value, lang)
+    if kind == "code":
+        return fmt.label(value, lang) if value == "TOTAL" else dotted(value)
+    if kind == "bool":
+        return "-" if value is None else fmt.label("yes" if value else "no", lang)
+    return "-" if value is None else fmt.label(str(value), lang) if value in fmt.LABELS else str(value)
+
+
+def to_rich(report: Report, lang: str = "id") -> Table:
+    table = Table(title=report.title, caption="\n".join(report.notes) or None,
+                  caption_justify="left", header_style="bold")
+    columns = report.screen or report.columns
+    for c in columns:
+        numeric = report.kinds[c] in ("int", "pct")
+        table.add_column(fmt.short_label(c, lang), justify="right" if numeric else "left",
+                         no_wrap=numeric or report.kinds[c] == "code")
+    for i, row in enumerate(report.rows):
+        last = row.get("region_code") == "TOTAL"
+        cells = [_cell(row.get(c), report.kinds[c], lang) for c in columns]
+        if row.get("estimated") and not last and "region_name" in columns:
+            cells[columns.index("region_name")] += " *"
+        table.add_row(*cells,
+                      end_section=(i == len(report.rows) - 2 and last is False
+                                   and report.rows[-1].get("region_code") == "TOTAL"),
+                      style="bold" if last else None)
+    return table
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def to_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(report.columns)
+    for row in report.rows:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in report.columns])
+    return out.getvalue()
+
+
+def to_json(report: Report) -> str:
+    rows = [{c: _plain(row.get(c)) for c in report.columns} for row in report.rows]
+    return json.dumps({"title": report.title, "notes": report.notes, "rows": rows},
+                      ensure_ascii=False, indent=2)
+
+
+def to_xlsx(report: Report, path: Path, lang: str = "id") -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "cakupan"
+    ws.append([report.title])
+    ws["A1"].font = Font(bold=True)
+    ws.append([fmt.label(c, lang) for c in report.columns])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for row in report.rows:
+        ws.append([_plain(row.get(c)) if report.kinds[c] != "bool" else
+                   (None if row.get(c) is None else fmt.label("yes" if row.get(c) else "no", lang))
+                   for c in report.columns])
+    for col, c in enumerate(report.columns, start=1):
+        number_format = {"int": "#,##0", "pct": "0.00"}.get(report.kinds[c])
+        if number_format:
+            for r in range(3, ws.max_row + 1):
+                ws.cell(row=r, column=col).number_format = number_format
+        ws.column_dimensions[ws.cell(row=2, column=col).column_letter].width = 18
+    ws.append([])
+    for note in report.notes:
+        ws.append([note])
+    wb.save(path)

@@ -1,0 +1,78 @@
+"""Synthetic people: where they live, sex, birth date, name and a NIK consistent with them."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from cakupan.synth.names import make_names
+
+REFERENCE_DAY = np.datetime64("2021-11-15")
+
+
+def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
+    """Split ``total`` into integers proportional to ``weights`` that sum exactly to it."""
+    w = np.asarray(weights, dtype=float)
+    raw = total * w / w.sum()
+    out = np.floor(raw).astype(np.int64)
+    short = total - int(out.sum())
+    if short:
+        order = np.argsort(-(raw - out), kind="stable")
+        out[order[:short]] += 1
+    return out
+
+
+def place_people(rng: np.random.Generator, counts: np.ndarray, villages: pl.DataFrame,
+                 regencies: list[str]) -> np.ndarray:
+    """Village code for each person: ``counts[i]`` people in ``regencies[i]``, spread over
+    its villages with uneven (gamma-distributed) village sizes."""
+    out = []
+    for regency, n in zip(regencies, counts):
+        codes = villages.filter(pl.col("regency_code") == regency)["code"].to_numpy()
+        size = rng.gamma(2.0, 1.0, len(codes))
+        out.append(codes[rng.choice(len(codes), size=int(n), p=size / size.sum())])
+    return np.concatenate(out) if out else np.array([], dtype=object)
+
+
+def birth_dates(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Ages 17-64 on the reference day, most between 25 and 50."""
+    age_days = np.clip(rng.normal(37.0, 10.5, n), 17.0, 64.9) * 365.25
+    return REFERENCE_DAY - age_days.astype("timedelta64[D]")
+
+
+def make_people(rng: np.random.Generator, village: np.ndarray, all_districts: np.ndarray,
+                moved_share: float = 0.08) -> pl.DataFrame:
+    """One row per person with a unique, structurally valid NIK.
+
+    The NIK's district is where the card was issued: the home district for most people,
+    another district for ``moved_share`` of them (people who moved keep their NIK).
+    """
+    n = len(village)
+    female = rng.random(n) < 0.42
+    born = birth_dates(rng, n)
+    old = (born < np.datetime64("1972-01-01")) & (rng.random(n) < 0.5)
+    frame = pl.DataFrame({"village_code": pl.Series(village, dtype=pl.String),
+                          "female": female, "birth_date": born})
+    frame = frame.with_columns(district=pl.col("village_code").str.slice(0, 6))
+    moved = rng.random(n) < moved_share
+    issued = np.where(moved, all_districts[rng.integers(0, len(all_districts), n)],
+                      frame["district"].to_numpy())
+    frame = frame.with_columns(
+        issued=pl.Series(issued, dtype=pl.String),
+        sex=pl.when(pl.col("female")).then(pl.lit("P")).otherwise(pl.lit("L")),
+        name=make_names(rng, female, old),
+    )
+    return frame.with_columns(nik=_nik_expr()).drop("issued", "district", "female")
+
+
+def _nik_expr() -> pl.Expr:
+    bd = pl.col("birth_date")
+    day = bd.dt.day() + pl.when(pl.col("female")).then(40).otherwise(0)
+    serial = pl.int_range(pl.len()).over(["issued", "birth_date", "female"]) + 1
+    return pl.concat_str([
+        pl.col("issued"),
+        day.cast(pl.String).str.zfill(2),
+        bd.dt.month().cast(pl.String).str.zfill(2),
+        (bd.dt.year() % 100).cast(pl.String).str.zfill(2),
+        serial.cast(pl.String).str.zfill(4),
+    ])

@@ -1,0 +1,245 @@
+"""A synthetic participant registry calibrated to the published Nov-2021 figures.
+
+At scale 1.0 the distinct active workers (NIK) in 2021-11 are exactly 3,062,280 in Central
+Java and 412,982 in DIY (BPJamsostek Kanwil Jateng & DIY, Dec 2021); at other scales the
+counts scale proportionally. Around them: people with two active memberships (counted
+once), lapsed memberships (about 40 % of all registered, as nationally in Nov 2021: 52 M
+registered, 32 M active), segment shares of the national Nov-2021 split (FACTS.md
+section 7), wages around each regency's UMK, and a monthly history from 2019-01 with a
+slowdown in early 2021 and a recovery from September 2021.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+from cakupan import reference, regions
+from cakupan.contracts import EMPLOYERS, PARTICIPANTS
+from cakupan.synth.calendar import draw_months, first_day, month_index, periods_expr
+from cakupan.synth.employers import assign_employers, make_employers
+from cakupan.synth.names import spelling_variant
+from cakupan.synth.people import largest_remainder, make_people, place_people
+
+ACTIVE_NOV_2021 = {"33": 3_062_280, "34": 412_982}
+"""Distinct active workers, Nov 2021 (BPJamsostek Kanwil Jateng & DIY, Dec 2021)."""
+
+SEGMENT_SHARE_ACTIVE = {"PU": 20_408_998, "BPU": 3_270_555, "JAKON": 8_109_267, "PMI": 247_540}
+"""National active participants by segment, Nov 2021 (Antara, FACTS.md section 7)."""
+SEGMENT_SHARE_LAPSED = {"PU": 0.86, "BPU": 0.08, "JAKON": 0.05, "PMI": 0.01}
+"""Inactive memberships are mostly former wage earners (Nov 2021: PU registered 40.2 M,
+active 20.4 M; BPU 3.9 M vs 3.3 M)."""
+
+OCCUPATIONS = {"pedagang": 0.24, "pkl": 0.12, "petani": 0.18, "nelayan": 0.07,
+               "ojek": 0.10, "buruh_tani": 0.09, "perajin": 0.07, "pemulung": 0.04,
+               "tukang_becak": 0.04, "seniman": 0.03, "marbot": 0.02}
+SPONSORS_RENTAN = {"APBD": 0.6, "CSR": 0.25, "ZAKAT": 0.15}
+
+
+@dataclass
+class SynthConfig:
+    scale: float = 1.0
+    seed: int = 7
+    period: str = "2021-11"
+    active: dict[str, int] = field(default_factory=lambda: dict(ACTIVE_NOV_2021))
+    lapsed_share: float = 0.40
+    double_share: float = 0.03
+    """Share of active people holding a second active membership."""
+    earlier_share: float = 0.12
+    """Share of active people with an earlier, lapsed membership."""
+
+    def targets(self) -> dict[str, int]:
+        return {p: int(round(n * self.scale)) for p, n in self.active.items()}
+
+
+def registration_weight(end: int) -> Callable[[int], float]:
+    """New memberships per month: steady, weaker in the pandemic, a slowdown in Jan-Aug
+    2021 and a recovery from Sep 2021."""
+    def w(m: int) -> float:
+        if m < month_index("2019-01"):
+            return 0.55
+        if m < month_index("2020-03"):
+            return 1.0
+        if m < month_index("2021-01"):
+            return 0.75
+        if m < month_index("2021-09"):
+            return 0.35
+        return 2.4
+    return w
+
+
+def lapse_weight(m: int) -> float:
+    """Last paid month of lapsed memberships: heavier in the pandemic and early 2021."""
+    if m < month_index("2019-01"):
+        return 0.45
+    if m < month_index("2020-03"):
+        return 0.8
+    if m < month_index("2021-01"):
+        return 1.3
+    if m < month_index("2021-09"):
+        return 1.8
+    return 0.5
+
+
+def _choice(rng, table: dict, n: int) -> np.ndarray:
+    keys = np.array(list(table))
+    p = np.array(list(table.values()), dtype=float)
+    return keys[rng.choice(len(keys), n, p=p / p.sum())]
+
+
+def _nullable(values: np.ndarray) -> pl.Series:
+    """A string column with empty strings turned into nulls."""
+    s = pl.Series(values, dtype=pl.String)
+    return pl.select(pl.when(s == "").then(None).otherwise(s)).to_series()
+
+
+def _regency_weights(rng, codes: list[str]) -> np.ndarray:
+    """Active participants per regency: employed share, more in cities and industrial
+    regencies, with a little noise so that regency coverage differs."""
+    wf = {r["region_code"]: r["employed"] for r in reference.workforce_reference().to_pylist()}
+    industrial = {"3322", "3324", "3319", "3320", "3321", "3311", "3313", "3404"}
+    w = []
+    for c in codes:
+        factor = 1.9 if c[2] == "7" else 1.25 if c in industrial else 1.0
+        w.append(wf.get(c, 1) * factor * rng.uniform(0.8, 1.2))
+    return np.array(w)
+
+
+class RegistryBuilder:
+    """Builds the participants and employers tables for provinces 33 and 34."""
+
+    def __init__(self, cfg: SynthConfig, progress: Callable[[str, float], None] | None = None):
+        self.cfg = cfg
+        self.rng = np.random.default_rng(cfg.seed)
+        self.end = month_index(cfg.period)
+        self.progress = progress or (lambda step, frac: None)
+        master = pl.from_arrow(regions.region_master())
+        self.villages = master.filter((pl.col("level") == 4)
+                                      & pl.col("province_code").is_in(list(cfg.active)))
+        self.districts = master.filter((pl.col("level") == 3)
+                                       & pl.col("province_code").is_in(list(cfg.active)))["code"].to_numpy()
+
+    def people(self, per_province: dict[str, int]) -> pl.DataFrame:
+        codes, counts = [], []
+        for prov, total in per_province.items():
+            regs = sorted(self.villages.filter(pl.col("province_code") == prov)["regency_code"].unique())
+            codes += regs
+            counts += list(largest_remainder(total, _regency_weights(self.rng, regs)))
+        village = place_people(self.rng, np.array(counts), self.villages, codes)
+        return make_people(self.rng, village, self.districts)
+
+    def build(self) -> dict[str, pa.Table]:
+        cfg, rng = self.cfg, self.rng
+        targets = cfg.targets()
+        active_people = sum(targets.values())
+        double = int(round(active_people * cfg.double_share))
+        active_memberships = active_people + double
+        lapsed_total = int(round(active_memberships * cfg.lapsed_share / (1 - cfg.lapsed_share)))
+        earlier = min(int(round(active_people * cfg.earlier_share)), lapsed_total)
+        inactive_people = lapsed_total - earlier
+        self.progress("orang", 0.05)
+        active = self.people(targets)
+        share = {p: t / active_people for p, t in targets.items()}
+        inactive = self.people({p: int(round(inactive_people * s)) for p, s in share.items()})
+        inactive = inactive.head(inactive_people) if inactive.height > inactive_people else inactive
+        people = pl.concat([active, inactive]).with_columns(
+            person=pl.int_range(pl.len()), is_active=pl.int_range(pl.len()) < active.height)
+        self.progress("kepesertaan", 0.45)
+        n_active, n_people = active.height, people.height
+
+        # memberships: person index, active flag, variant-name flag
+        second = rng.choice(n_active, double, replace=False)
+        prior = rng.choice(n_active, earlier, replace=False)
+        lapsed_people = np.arange(n_active, n_people)
+        person = np.concatenate([np.arange(n_active), second, prior, lapsed_people])
+        is_active = np.concatenate([np.ones(n_active + double, bool), np.zeros(earlier + len(lapsed_people), bool)])
+        variant = np.concatenate([np.zeros(n_active, bool), np.ones(double, bool),
+                                  rng.random(earlier) < 0.3, np.zeros(len(lapsed_people), bool)])
+        m = self.memberships(people, person, is_active, variant)
+        self.progress("pemberi kerja", 0.75)
+        m, employers = self.employ(m)
+        self.progress("tabel", 0.9)
+        return {"participants": self.to_participants(m), "employers": employers}
+
+    def memberships(self, people: pl.DataFrame, person: np.ndarray, is_active: np.ndarray,
+                    variant: np.ndarray) -> pl.DataFrame:
+        rng, end, n = self.rng, self.end, len(person)
+        seg = np.where(is_active, _choice(rng, SEGMENT_SHARE_ACTIVE, n),
+                       _choice(rng, SEGMENT_SHARE_LAPSED, n))
+        reg_w = registration_weight(end)
+        reg = draw_months(rng, n, month_index("2008-01"), end, reg_w)
+        last_lapsed = draw_months(rng, n, month_index("2010-01"), end - 1, lapse_weight)
+        duration = rng.geometric(1 / 30, n)
+        reg = np.where(is_active, reg, np.maximum(last_lapsed - duration, month_index("2000-01")))
+        last = np.where(is_active, end, last_lapsed)
+        frame = people[person].with_columns(
+            segment=pl.Series(seg), reg_month=pl.Series(reg), last_month=pl.Series(last),
+            is_member_active=pl.Series(is_active), variant=pl.Series(variant),
+        )
+        if variant.any():
+            idx = np.flatnonzero(variant)
+            names = frame["name"].gather(idx)
+            frame = frame.with_columns(frame["name"].scatter(idx, spelling_variant(names, rng)))
+        return frame.with_columns(regency_code=pl.col("village_code").str.slice(0, 4))
+
+    def employ(self, m: pl.DataFrame) -> tuple[pl.DataFrame, pa.Table]:
+        rng = self.rng
+        pu = (m["segment"] == "PU").to_numpy()
+        regency = m["regency_code"].to_numpy()
+        counts = dict(zip(*np.unique(regency[pu], return_counts=True)))
+        emp = make_employers(rng, {str(k): int(v) for k, v in counts.items()})
+        row = np.full(m.height, -1)
+        row[pu] = assign_employers(rng, emp, regency[pu])
+        size = np.where(row >= 0, emp["size_idx"].to_numpy()[np.maximum(row, 0)], -1)
+        sector = np.where(row >= 0, emp["kbli_sector"].to_numpy()[np.maximum(row, 0)], "")
+        n = m.height
+        seg = m["segment"].to_numpy()
+        rentan = (seg == "BPU") & (rng.random(n) < 0.25)
+        sub = np.select(
+            [(seg == "PU") & (sector == "O"), (seg == "PU") & (size == 3), seg == "PU",
+             rentan, seg == "BPU", seg == "JAKON"],
+            ["NON_ASN", "USAHA_BESAR", "UMKM", "RENTAN", "INFORMAL", "PROYEK"], "PMI")
+        occupation = np.where(seg == "BPU", _choice(rng, OCCUPATIONS, n), "")
+        sponsor = np.select([rentan, seg == "PU", seg == "JAKON"],
+                            [_choice(rng, SPONSORS_RENTAN, n), "EMPLOYER", "EMPLOYER"], "SELF")
+        programmes = np.select(
+            [size == 0, size == 1, size >= 2, seg == "BPU"],
+            ["JKK,JKM", "JKK,JKM,JHT", "JKK,JKM,JHT,JP,JKP",
+             np.where(rng.random(n) < 0.2, "JKK,JKM,JHT", "JKK,JKM")], "JKK,JKM")
+        umk = reference.umk(2021)
+        base = m.select(pl.col("regency_code").replace_strict(umk, return_dtype=pl.Int64)).to_series().to_numpy()
+        wage = np.round(base * rng.lognormal(0.12, 0.3, n) / 1000) * 1000
+        income = rng.choice([1_000_000, 1_500_000, 2_000_000], n, p=[0.7, 0.2, 0.1])
+        wage = np.where(seg == "BPU", income, np.where(seg == "PMI", -1, wage)).astype(np.int64)
+        npp = np.where(row >= 0, emp["npp"].to_numpy()[np.maximum(row, 0)], "")
+        active_npp = np.unique(npp[(row >= 0) & m["is_member_active"].to_numpy()])
+        emp = emp.with_columns(status=pl.when(pl.col("npp").is_in(pl.Series(active_npp, dtype=pl.String)))
+                               .then(pl.lit("AKTIF")).otherwise(pl.lit("NONAKTIF")))
+        m = m.with_columns(
+            sub_segment=pl.Series(sub), occupation=_nullable(occupation),
+            sponsor_type=pl.Series(sponsor), programmes=pl.Series(programmes),
+            wage=pl.Series(wage).replace(-1, None), npp=_nullable(npp),
+        )
+        employers = emp.select(EMPLOYERS.names).to_arrow().cast(EMPLOYERS.schema.to_pyarrow())
+        return m, employers
+
+    def to_participants(self, m: pl.DataFrame) -> pa.Table:
+        n = m.height
+        kpj = 10_000_000_000 + (np.arange(n, dtype=np.int64) * 7_919_000_009 + 12_345) % 89_999_999_999
+        m = m.with_columns(
+            kpj=pl.Series(kpj.astype(str)),
+            registered_date=pl.Series(first_day(m["reg_month"].to_numpy(), self.rng)),
+            last_paid_month=periods_expr("last_month"),
+        ).sort("registered_date")
+        return m.select(PARTICIPANTS.names).to_arrow().cast(PARTICIPANTS.schema.to_pyarrow())
+
+
+def generate(cfg: SynthConfig, progress=None) -> dict[str, pa.Table]:
+    """``{"participants": ..., "employers": ...}`` as Arrow tables typed by their contracts."""
+    if cfg.scale <= 0:
+        raise ValueError("scale must be positive, e.g. 1.0 for the full registry or 0.01")
+    return RegistryBuilder(cfg, progress).build()
