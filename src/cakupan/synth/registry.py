@@ -217,7 +217,7 @@ class RegistryBuilder:
         wage = np.where(seg == "BPU", income, np.where(seg == "PMI", -1, wage)).astype(np.int64)
         npp = np.where(row >= 0, emp["npp"].to_numpy()[np.maximum(row, 0)], "")
         active_npp = np.unique(npp[(row >= 0) & m["is_member_active"].to_numpy()])
-        emp = emp.with_columns(status=pl.when(pl.col("npp").is_in(pl.Series(active_npp, dtype=pl.String)))
+        emp = emp.with_columns(status=pl.when(pl.col("npp").is_in(pl.Series(active_npp, dtype=pl.String).implode()))
                                .then(pl.lit("AKTIF")).otherwise(pl.lit("NONAKTIF")))
         m = m.with_columns(
             sub_segment=pl.Series(sub), occupation=_nullable(occupation),
