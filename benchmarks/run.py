@@ -1,0 +1,136 @@
+"""`make bench`: cakupan against named baselines, measured in the same run.
+
+1. Synthetic generation of the scale-1.0 registry (goal <= 60 s), with peak memory.
+2. Coverage cube (regency x segment x month, 2019-01..2021-11) through cakupan (Ibis on
+   DuckDB) against one hand-written DuckDB SQL query over the same tables (goal <= 1.5x).
+3. Coverage by province for 2021-11, the same way.
+
+Each stage runs in a fresh process so its peak memory (max RSS) is its own.
+Environment: BENCH_SCALE (default 1.0), BENCH_REPEAT (default 3), BENCH_DIR (default
+benchmarks/out).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+OUT = Path(os.environ.get("BENCH_DIR", Path(__file__).resolve().parent / "out"))
+WAREHOUSE = OUT / f"bench-{SCALE}.duckdb"
+FIRST, LAST = "2019-01", "2021-11"
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def stage_synth(queue) -> None:
+    from cakupan.reference_tables import load_reference
+    from cakupan.settings import load
+    from cakupan.synth import SynthConfig, generate
+    from cakupan.warehouse import open_warehouse
+
+    t = time.perf_counter()
+    tables = generate(SynthConfig(scale=SCALE, seed=7))
+    gen = time.perf_counter() - t
+    peak = _peak_mb()
+    WAREHOUSE.unlink(missing_ok=True)
+    wh = open_warehouse(load("duckdb", WAREHOUSE))
+    t = time.perf_counter()
+    for name, table in tables.items():
+        wh.replace(name, table)
+    load_reference(wh, replace=True)
+    wh.close()
+    queue.put({"generate_s": gen, "write_s": time.perf_counter() - t, "generate_peak_mb": peak,
+               "rows": tables["participants"].num_rows})
+
+
+def _time(fn) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(REPEAT):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), result
+
+
+def stage_query(queue, which: str, how: str) -> None:
+    import duckdb
+
+    from coverage_sql import CUBE, PROVINCE
+
+    from cakupan import coverage as cv
+    from cakupan.settings import load
+    from cakupan.synth.calendar import month_index
+    from cakupan.warehouse import open_warehouse
+
+    if how == "cakupan":
+        wh = open_warehouse(load("duckdb", WAREHOUSE))
+        p, w = wh.table("participants"), wh.table("workforce")
+        expr = (cv.coverage_cube(p, FIRST, LAST) if which == "cube"
+                else cv.coverage_by_region(p, w, LAST, "province"))
+        seconds, table = _time(lambda: wh.to_arrow(expr))
+        rows = table.to_pylist()
+        key = (lambda r: (r["regency_code"], r["segment"], r["period"], r["participants"])) \
+            if which == "cube" else (lambda r: (r["region_code"], r["participants"], r["employed"]))
+    else:
+        con = duckdb.connect(str(WAREHOUSE), read_only=True)
+        lo, hi = month_index(FIRST), month_index(LAST)
+        sql = (CUBE.format(lo=lo, hi=hi, first=FIRST) if which == "cube" else
+               PROVINCE.format(period=LAST, next_start=cv.next_month_start(LAST)))
+        seconds, rows = _time(lambda: con.execute(sql).fetchall())
+        if which == "cube":
+            rows = [(r[0], r[1], f"{r[2] // 12:04d}-{r[2] % 12 + 1:02d}", r[3]) for r in rows]
+        else:
+            rows = [(r[0], r[1], r[2]) for r in rows]
+        key = None
+    result = sorted(map(key, rows)) if key else sorted(rows)
+    queue.put({"seconds": seconds, "peak_mb": _peak_mb(), "result": result})
+
+
+def run(target, *args) -> dict:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(queue, *args))
+    proc.start()
+    out = queue.get()
+    proc.join()
+    return out
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    cpus = os.cpu_count()
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(f"machine: {cpus} cores, {mem:.0f} GiB, Python {platform.python_version()}; "
+          f"scale {SCALE}, median of {REPEAT} runs")
+    synth = run(stage_synth)
+    print(f"\n[synth] {synth['rows']:,} memberships generated in {synth['generate_s']:.1f} s "
+          f"(goal <= 60 s: {'OK' if synth['generate_s'] <= 60 else 'MISSED'}), "
+          f"written in {synth['write_s']:.1f} s; peak memory {synth['generate_peak_mb']:,.0f} MB")
+    for which, goal in (("cube", 1.5), ("province", 1.5)):
+        ours = run(stage_query, which, "cakupan")
+        base = run(stage_query, which, "sql")
+        same = ours["result"] == base["result"]
+        ratio = ours["seconds"] / base["seconds"]
+        print(f"\n[{which}] cakupan (Ibis on DuckDB) {ours['seconds']:.2f} s, peak {ours['peak_mb']:,.0f} MB"
+              f"\n[{which}] baseline: hand-written DuckDB SQL {base['seconds']:.2f} s, "
+              f"peak {base['peak_mb']:,.0f} MB"
+              f"\n[{which}] ratio cakupan / baseline = {ratio:.2f}x (goal <= {goal}x: "
+              f"{'OK' if ratio <= goal else 'MISSED'}); identical results: {same}")
+        if not same:
+            sys.exit(f"{which}: cakupan and the SQL baseline disagree")
+
+
+if __name__ == "__main__":
+    main()
