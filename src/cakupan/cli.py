@@ -25,7 +25,8 @@ app = typer.Typer(
 warehouse_app = typer.Typer(help="Inspect the warehouse or copy it for the Spark engine.",
                             no_args_is_help=True)
 app.add_typer(warehouse_app, name="warehouse")
-console = Console()
+# Piped output (files, CI logs) gets 120 columns instead of Rich's default 80.
+console = Console() if sys.stdout.isatty() else Console(width=120)
 err = Console(stderr=True)
 
 
