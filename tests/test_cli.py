@@ -68,3 +68,14 @@ def test_bad_input_gets_a_clear_message(wh_path, tmp_path):
     assert empty.exit_code == 2 and "cakupan synth" in empty.output
     xlsx = run("coverage", "-f", "xlsx", "-w", str(wh_path))
     assert xlsx.exit_code == 2 and "--output" in xlsx.output
+
+
+def test_readme_documents_every_command():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    names += [f"warehouse {c.name or c.callback.__name__.removeprefix('warehouse_')}"
+              for g in app.registered_groups for c in g.typer_instance.registered_commands]
+    missing = [n for n in names if f"cakupan {n}" not in readme]
+    assert not missing, f"README does not mention: {missing}"

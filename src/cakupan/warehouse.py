@@ -124,6 +124,7 @@ def spark_session(settings: Settings):
             .appName("cakupan")
             .config("spark.driver.memory", settings.spark_memory)
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.shuffle.partitions", "8")
             .getOrCreate()
