@@ -79,3 +79,19 @@ def test_readme_documents_every_command():
               for g in app.registered_groups for c in g.typer_instance.registered_commands]
     missing = [n for n in names if f"cakupan {n}" not in readme]
     assert not missing, f"README does not mention: {missing}"
+
+
+def test_import_prints_read_equals_accepted_plus_quarantined(tmp_path):
+    from pathlib import Path
+
+    wh = str(tmp_path / "imp.duckdb")
+    src = Path(__file__).parent / "data" / "ingest" / "participants_reasons.csv"
+    first = run("import", "participants", str(src), "-w", wh)
+    assert first.exit_code == 0, first.output
+    assert "dibaca 15 = diterima 2 + karantina 13" in first.stdout
+    again = run("import", "participants", str(src), "-w", wh)
+    assert "sudah pernah diimpor" in again.stdout
+    shown = run("warehouse", "quarantine", "-w", wh)
+    assert "NIK harus 16 digit" in shown.stdout
+    info = run("warehouse", "info", "-w", wh)
+    assert "participants" in info.stdout and "quarantine" in info.stdout

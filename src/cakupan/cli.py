@@ -133,19 +133,24 @@ def import_(
     """
     from cakupan.ingest.load import IngestError, import_file
 
+    from cakupan.reports.format import integer
+
     wh = _open(Engine.duckdb, warehouse)
-    try:
-        report = import_file(wh, table.value, file, sheet=sheet)
-    except IngestError as e:
-        fail(str(e))
+    with err.status(f"Mengimpor {file.name} ...") as status:
+        try:
+            report = import_file(wh, table.value, file, sheet=sheet,
+                                 progress=lambda msg: status.update(f"{file.name}: {msg}"))
+        except IngestError as e:
+            fail(str(e))
+    n = integer
     if report.already_imported:
-        console.print(f"Berkas ini sudah pernah diimpor (impor #{report.import_id}); tidak ada perubahan.")
+        console.print(f"Berkas ini sudah pernah diimpor (impor {report.import_id[:8]}); tidak ada perubahan.")
     console.print(
-        f"{file.name}: dibaca {report.rows_read:,} = diterima {report.accepted:,} "
-        f"+ karantina {report.quarantined:,}  (baru {report.inserted:,}, diperbarui "
-        f"{report.updated:,}, sama {report.unchanged:,})".replace(",", "."))
-    for code, n in sorted(report.reasons.items(), key=lambda kv: -kv[1]):
-        console.print(f"  karantina {code}: {n:,}".replace(",", "."))
+        f"{file.name}: dibaca {n(report.rows_read)} = diterima {n(report.accepted)} "
+        f"+ karantina {n(report.quarantined)} (baru {n(report.inserted)}; diperbarui "
+        f"{n(report.updated)}; sama {n(report.unchanged)})")
+    for code, count in sorted(report.reasons.items(), key=lambda kv: -kv[1]):
+        console.print(f"  karantina {code}: {n(count)}")
     if report.quarantined:
         console.print("Lihat alasannya: cakupan warehouse quarantine")
     wh.close()
@@ -269,20 +274,31 @@ def warehouse_export(warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
 
 
 @warehouse_app.command("quarantine")
-def warehouse_quarantine(limit: int = typer.Option(20, help="Rows to show."),
+def warehouse_quarantine(limit: int = typer.Option(50, help="Rows to show."),
+                         import_id: Optional[str] = typer.Option(
+                             None, "--import", help="Import id (or its first characters); default: the latest import with quarantined rows."),
                          warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
-    """The latest quarantined rows with their source row and reason."""
+    """Quarantined rows of one import with their source sheet, row and reason."""
     from rich.table import Table as RichTable
 
     wh = _open(Engine.duckdb, warehouse)
     if not wh.has("quarantine"):
         console.print("Karantina kosong.")
         return
-    q = wh.table("quarantine")
-    rows = wh.to_arrow(q.order_by([q.import_id.desc(), q.row_number]).limit(limit)).to_pylist()
-    t = RichTable("impor", "tabel", "berkas", "lembar", "baris", "alasan")
+    q, imports = wh.table("quarantine"), wh.table("imports")
+    if import_id is None:
+        latest = wh.to_arrow(imports.filter(imports.quarantined > 0)
+                             .order_by(imports.imported_at.desc()).limit(1)).to_pylist()
+        if not latest:
+            console.print("Karantina kosong.")
+            return
+        import_id = latest[0]["import_id"]
+    rows = wh.to_arrow(q.filter(q.import_id.startswith(import_id))
+                       .order_by([q.sheet, q.row_number]).limit(limit)).to_pylist()
+    t = RichTable("impor", "tabel", "berkas", "lembar", "baris", "alasan",
+                  title=f"Karantina impor {import_id[:8]}")
     for r in rows:
-        t.add_row(str(r["import_id"]), r["table_name"], Path(r["source_file"]).name,
+        t.add_row(r["import_id"][:8], r["table_name"], Path(r["source_file"]).name,
                   r.get("sheet") or "-", str(r["row_number"]), r["reason"])
     console.print(t)
     wh.close()

@@ -1,0 +1,250 @@
+"""Import one file into the DuckDB warehouse: read, validate, upsert, quarantine, log.
+
+Everything one import writes -- the upserted rows, its quarantine rows and its line in
+``imports`` -- happens in one DuckDB transaction: a failed import leaves the warehouse
+exactly as it was. Importing the same file (same SHA-256, same table, same sheet choice)
+again changes nothing and reports ``already_imported=True``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+import pyarrow as pa
+
+from cakupan.contracts import CONTRACTS, Contract
+from cakupan.ingest.readers import ROW, IngestError, read_table_file
+from cakupan.ingest.validate import SHEET, check_columns, validate_frame
+
+QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS quarantine (
+    import_id VARCHAR NOT NULL, table_name VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
+    sheet VARCHAR, row_number BIGINT NOT NULL, reason_code VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL, raw VARCHAR NOT NULL)"""
+IMPORTS_DDL = """CREATE TABLE IF NOT EXISTS imports (
+    import_id VARCHAR NOT NULL, table_name VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL, rows_read BIGINT NOT NULL, accepted BIGINT NOT NULL,
+    inserted BIGINT NOT NULL, updated BIGINT NOT NULL, unchanged BIGINT NOT NULL,
+    quarantined BIGINT NOT NULL, imported_at TIMESTAMP NOT NULL, sheet VARCHAR)"""
+COUNT_COLUMNS = ("rows_read", "accepted", "inserted", "updated", "unchanged", "quarantined")
+
+
+@dataclass
+class ImportReport:
+    """What one import did. ``rows_read == accepted + quarantined`` and
+    ``accepted == inserted + updated + unchanged`` always hold."""
+
+    table: str
+    source: str
+    sha256: str
+    rows_read: int = 0
+    accepted: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    import_id: str = ""
+    already_imported: bool = False
+    reasons: dict[str, int] = field(default_factory=dict)
+    """Quarantined rows per reason code (a row with several problems counts under each)."""
+    warnings: dict[str, int] = field(default_factory=dict)
+    """Accepted rows with a warning, per code (``unknown_district``)."""
+    sheets: list[str] = field(default_factory=list)
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _fetch(raw, sql: str, params: list | None = None) -> list[tuple]:
+    """Execute and fetch everything (DuckDB 2.0 refuses a new execute() before that)."""
+    return raw.execute(sql, params or []).fetchall()
+
+
+def table_ddl(contract: Contract) -> str:
+    """``CREATE TABLE IF NOT EXISTS`` with exactly the contract's columns and types."""
+    from ibis.backends.sql.datatypes import DuckDBType
+
+    cols = ", ".join(
+        f"{_q(name)} {DuckDBType.from_ibis(dtype).sql('duckdb')}{'' if dtype.nullable else ' NOT NULL'}"
+        for name, dtype in contract.schema.items()
+    )
+    return f"CREATE TABLE IF NOT EXISTS {_q(contract.name)} ({cols})"
+
+
+def _ensure_tables(raw, contract: Contract) -> None:
+    for ddl in (table_ddl(contract), QUARANTINE_DDL, IMPORTS_DDL):
+        _fetch(raw, ddl)
+    have = {r[0] for r in _fetch(
+        raw, "SELECT column_name FROM information_schema.columns "
+             "WHERE table_name = ? AND table_schema = current_schema()", [contract.name])}
+    missing = [c for c in contract.names if c not in have]
+    if missing:
+        raise IngestError(
+            f"tabel {contract.name} di warehouse tidak punya kolom {', '.join(missing)}; "
+            "buat ulang tabelnya (mis. `cakupan synth`) atau pakai warehouse baru"
+        )
+
+
+def _previous(raw, table: str, sha: str, sheet: str | None) -> tuple | None:
+    if not _fetch(raw, "SELECT 1 FROM information_schema.tables WHERE table_name = 'imports' "
+                       "AND table_schema = current_schema()"):
+        return None
+    rows = _fetch(
+        raw, f"SELECT import_id, {', '.join(COUNT_COLUMNS)} FROM imports "
+             "WHERE table_name = ? AND sha256 = ? AND sheet IS NOT DISTINCT FROM ? "
+             "ORDER BY imported_at LIMIT 1", [table, sha, sheet])
+    return rows[0] if rows else None
+
+
+def _reason_counts(raw, import_id: str) -> dict[str, int]:
+    rows = _fetch(raw, "SELECT code, count(*) FROM (SELECT unnest(string_split(reason_code, ',')) "
+                       "AS code FROM quarantine WHERE import_id = ?) GROUP BY code ORDER BY code",
+                  [import_id])
+    return {code: int(n) for code, n in rows}
+
+
+def _upsert(raw, contract: Contract, incoming: str) -> tuple[int, int, int]:
+    """Insert new keys, replace changed rows, leave identical rows; returns the counts
+    (inserted, updated, unchanged). Keys compare with IS NOT DISTINCT FROM (nullable
+    workforce keys: empty = all)."""
+    t = _q(contract.name)
+    keymatch = " AND ".join(f"t.{_q(k)} IS NOT DISTINCT FROM i.{_q(k)}" for k in contract.key)
+    others = [c for c in contract.names if c not in contract.key]
+    same = " AND ".join(f"t.{_q(c)} IS NOT DISTINCT FROM i.{_q(c)}" for c in others) or "TRUE"
+    cols = ", ".join(_q(c) for c in contract.names)
+    inserted, updated, unchanged = _fetch(raw, f"""
+        SELECT count(*) FILTER (WHERE t._hit IS NULL),
+               count(*) FILTER (WHERE t._hit AND NOT ({same})),
+               count(*) FILTER (WHERE t._hit AND ({same}))
+        FROM {incoming} i LEFT JOIN (SELECT *, TRUE AS _hit FROM {t}) t ON {keymatch}""")[0]
+    _fetch(raw, f"DELETE FROM {t} t USING {incoming} i WHERE {keymatch} AND NOT ({same})")
+    _fetch(raw, f"""INSERT INTO {t} ({cols}) SELECT {', '.join('i.' + _q(c) for c in contract.names)}
+        FROM {incoming} i WHERE NOT EXISTS (SELECT 1 FROM {t} t WHERE {keymatch})""")
+    return int(inserted), int(updated), int(unchanged)
+
+
+def _write_quarantine(raw, view: str) -> None:
+    _fetch(raw, f"INSERT INTO quarantine SELECT import_id, table_name, source_file, sheet, "
+                f"row_number, reason_code, reason, raw FROM {view}")
+
+
+def _write_import(raw, report: ImportReport, sheet: str | None) -> None:
+    now_utc = datetime.now(timezone.utc).replace(tzinfo=None)  # imported_at is UTC
+    _fetch(raw, "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           [report.import_id, report.table, report.source, report.sha256,
+            *[getattr(report, c) for c in COUNT_COLUMNS], now_utc, sheet])
+
+
+def _read(path: Path, contract: Contract, sheet: str | None) -> tuple[pl.DataFrame, list[str]]:
+    parts = read_table_file(path, sheet)
+    frames, names = [], []
+    for name, df in parts:
+        where = path.name if name is None else f"{path.name}, sheet '{name}'"
+        check_columns(contract, df, where)
+        if name is not None:
+            df = df.with_columns(pl.lit(name).alias(SHEET))
+            names.append(name)
+        frames.append(df)
+    return (frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal", rechunk=True)), names
+
+
+def import_file(wh, table: str, path: str | Path, sheet: str | None = None,
+                progress: Callable[[str], None] | None = None,
+                today: date | None = None) -> ImportReport:
+    """Validate ``path`` against contract ``table`` and load it into the DuckDB warehouse.
+
+    Accepted rows are upserted by the contract key into table ``table`` (created from the
+    contract when missing), quarantined rows go to ``quarantine`` and one row per import to
+    ``imports`` -- all in one transaction. ``progress`` receives short status lines.
+    """
+    say = progress or (lambda _msg: None)
+    if getattr(wh, "engine", None) != "duckdb":
+        raise IngestError(
+            "import writes the DuckDB warehouse only: import without --engine spark, "
+            "then run `cakupan warehouse export` to give the tables to Spark"
+        )
+    if table not in CONTRACTS:
+        raise IngestError(f"tabel '{table}' tidak dikenal; pilihan: {', '.join(CONTRACTS)}")
+    contract = CONTRACTS[table]
+    path = Path(path)
+    if not path.is_file():
+        raise IngestError(f"file {path} tidak ditemukan; periksa nama dan foldernya")
+    sha = file_sha256(path)
+    report = ImportReport(table=table, source=str(path), sha256=sha)
+    raw = wh.con.con
+
+    prev = _previous(raw, table, sha, sheet)
+    if prev is not None:
+        report.import_id, report.already_imported = prev[0], True
+        for name, value in zip(COUNT_COLUMNS, prev[1:]):
+            setattr(report, name, int(value))
+        report.reasons = _reason_counts(raw, report.import_id)
+        say(f"{path.name} sudah pernah diimpor ({report.import_id}); tidak ada yang berubah")
+        return report
+
+    say(f"membaca {path.name}")
+    df, report.sheets = _read(path, contract, sheet)
+    report.rows_read = df.height
+    say(f"memeriksa {df.height} baris")
+    result = validate_frame(contract, df, today=today)
+    report.accepted, report.quarantined = result.accepted.num_rows, result.quarantined.height
+    report.warnings = result.warnings
+    if report.rows_read != report.accepted + report.quarantined:
+        raise AssertionError(f"rows read {report.rows_read} != accepted {report.accepted} "
+                             f"+ quarantined {report.quarantined}")
+    report.import_id = uuid.uuid4().hex
+    q = result.quarantined
+    quarantine: pa.Table = q.select(
+        pl.lit(report.import_id).alias("import_id"), pl.lit(table).alias("table_name"),
+        pl.lit(report.source).alias("source_file"),
+        (pl.col(SHEET) if SHEET in q.columns else pl.lit(None, dtype=pl.String)).alias("sheet"),
+        pl.col(ROW).cast(pl.Int64).alias("row_number"), "reason_code", "reason", "raw",
+    ).to_arrow()
+    report.reasons = dict(sorted(
+        q.select(pl.col("reason_code").str.split(",").explode()).to_series().value_counts()
+        .iter_rows()))
+
+    incoming, qview = f"_cakupan_in_{report.import_id}", f"_cakupan_q_{report.import_id}"
+    say(f"menyimpan {report.accepted} baris diterima, {report.quarantined} dikarantina")
+    raw.register(incoming, result.accepted)
+    raw.register(qview, quarantine)
+    try:
+        _fetch(raw, "BEGIN TRANSACTION")
+        try:
+            again = _previous(raw, table, sha, sheet)  # another process may have won the race
+            if again is not None:
+                _fetch(raw, "ROLLBACK")
+                return import_file(wh, table, path, sheet, progress, today)
+            _ensure_tables(raw, contract)
+            report.inserted, report.updated, report.unchanged = _upsert(raw, contract, incoming)
+            if report.inserted + report.updated + report.unchanged != report.accepted:
+                raise AssertionError(
+                    f"accepted {report.accepted} != inserted {report.inserted} + updated "
+                    f"{report.updated} + unchanged {report.unchanged} (duplicate keys in "
+                    f"table {table}?)")
+            _write_quarantine(raw, qview)
+            _write_import(raw, report, sheet)
+            _fetch(raw, "COMMIT")
+        except BaseException:
+            _fetch(raw, "ROLLBACK")
+            raise
+    finally:
+        raw.unregister(incoming)
+        raw.unregister(qview)
+    say(f"selesai: {report.inserted} baru, {report.updated} diperbarui, "
+        f"{report.unchanged} sama, {report.quarantined} dikarantina")
+    return report
