@@ -383,3 +383,13 @@ def test_workforce_upsert_with_null_key_parts(tmp_path, wh):
     assert (rep.inserted, rep.updated, rep.unchanged) == (1, 1, 1)
     assert q(wh, "SELECT region_code, employed, employment_status FROM workforce ORDER BY ALL") == [
         ("33", 40 + 1, 4), ("33", 100, None), ("34", 5, None)]
+
+
+def test_any_month_is_a_month_including_january(tmp_path):
+    """Regression: '2010-01' was once read as a date and rejected."""
+    import polars as pl
+
+    from cakupan.ingest.validate import _parse_month
+
+    got = pl.select(_parse_month(pl.Series(["2010-01", "2021-11-01", "2021/03", "2021-13"]))).to_series()
+    assert got.to_list() == ["2010-01", "2021-11", "2021-03", None]

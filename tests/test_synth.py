@@ -112,3 +112,10 @@ def test_scale_must_be_positive():
 def test_birth_dates_are_working_age(parts):
     ages = (dt.date(2021, 11, 15) - parts["birth_date"]).dt.total_days() / 365.25
     assert ages.min() >= 16.9 and ages.max() < 65
+
+
+def test_nobody_registers_before_fifteen_or_pays_before_registering(parts):
+    age = (parts["registered_date"] - parts["birth_date"]).dt.total_days() / 365.25
+    assert age.min() >= 14.9
+    reg_month = parts["registered_date"].dt.strftime("%Y-%m")
+    assert (parts["last_paid_month"] >= reg_month).all()

@@ -90,7 +90,8 @@ def _parse_date(s: pl.Expr) -> pl.Expr:
 
 
 def _parse_month(s: pl.Expr) -> pl.Expr:
-    t = s.str.replace(r"-01([ T]00:00(:00)?)?$", "").str.replace("/", "-", literal=True)
+    # a date on the first of the month (as spreadsheets store months) counts as that month
+    t = s.str.replace(r"^(\d{4}[-/]\d{2})[-/]01([ T]00:00(:00)?)?$", "$1").str.replace("/", "-", literal=True)
     ok = t.str.contains(r"^\d{4}-(0[1-9]|1[0-2])$")
     return pl.when(ok).then(t)
 
@@ -232,7 +233,6 @@ def validate_frame(contract: Contract, df: pl.DataFrame, today: date | None = No
     has_sheet = SHEET in df.columns
     data_cols = [c for c in df.columns if c not in (ROW, SHEET)]
     lf = df.lazy().with_columns(
-        pl.struct([pl.col(c).cast(pl.String) for c in data_cols]).struct.json_encode().alias("_raw"),
         *[(pl.col(c.name).cast(pl.String).str.strip_chars().replace("", None) if c.name in df.columns
            else pl.lit(None, dtype=pl.String)).alias(f"s_{c.name}") for c in contract.columns],
     )
@@ -267,9 +267,16 @@ def validate_frame(contract: Contract, df: pl.DataFrame, today: date | None = No
         .otherwise("reason"),
         reason_code=pl.when("_dup").then(pl.lit("duplicate_key")).otherwise("reason_code"),
     )
-    out = lf.collect()
+    keep = ([ROW] + ([SHEET] if has_sheet else []) + ["_i", "reason", "reason_code"]
+            + [f"v_{c}" for c in contract.names]
+            + (["_nik_warning"] if "nik" in contract.names else []))
+    out = lf.select(keep).collect()  # intermediate columns never materialise together
     good = out.filter(pl.col("reason") == "")
-    bad = out.filter(pl.col("reason") != "")
+    # the original row as JSON, only for the rows that go to quarantine
+    bad = out.filter(pl.col("reason") != "").with_columns(
+        _raw=df.select(pl.struct([pl.col(c).cast(pl.String) for c in data_cols])
+                       .struct.json_encode()).to_series().gather(
+            out.filter(pl.col("reason") != "")["_i"]))
     accepted = good.select([pl.col(f"v_{c}").alias(c) for c in contract.names]).to_arrow()
     accepted = accepted.cast(contract.schema.to_pyarrow())
     quarantined = bad.select([ROW] + ([SHEET] if has_sheet else [])

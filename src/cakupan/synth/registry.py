@@ -174,7 +174,12 @@ class RegistryBuilder:
         reg = draw_months(rng, n, month_index("2008-01"), end, reg_w)
         last_lapsed = draw_months(rng, n, month_index("2010-01"), end - 1, lapse_weight)
         duration = rng.geometric(1 / 30, n)
+        # nobody registers before the month they turn 15 (everyone is 17+ in the last month)
+        born = people["birth_date"].to_numpy()[person].astype("datetime64[M]").astype(np.int64)
+        adult = born + 1970 * 12 + 15 * 12
+        last_lapsed = np.clip(last_lapsed, adult, end - 1)
         reg = np.where(is_active, reg, np.maximum(last_lapsed - duration, month_index("2000-01")))
+        reg = np.maximum(reg, adult)
         last = np.where(is_active, end, last_lapsed)
         frame = people[person].with_columns(
             segment=pl.Series(seg), reg_month=pl.Series(reg), last_month=pl.Series(last),
