@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cakupan import __version__
 from cakupan import coverage as cov
-from cakupan.settings import load
-from cakupan.warehouse import WarehouseError, open_warehouse
+from cakupan.cli_common import (ENGINE_OPT, LANG_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine, Fmt, Lang,
+                                check_period, console, emit, err, fail, open_wh, progress_bar)
+from cakupan.warehouse import WarehouseError
 
 app = typer.Typer(
     help="cakupan: cakupan kepesertaan BPJS Ketenagakerjaan — coverage of employment social "
@@ -25,14 +23,6 @@ app = typer.Typer(
 warehouse_app = typer.Typer(help="Inspect the warehouse or copy it for the Spark engine.",
                             no_args_is_help=True)
 app.add_typer(warehouse_app, name="warehouse")
-# Piped output (files, CI logs) gets 120 columns instead of Rich's default 80.
-console = Console() if sys.stdout.isatty() else Console(width=120)
-err = Console(stderr=True)
-
-
-class Engine(str, Enum):
-    duckdb = "duckdb"
-    spark = "spark"
 
 
 class By(str, Enum):
@@ -41,45 +31,10 @@ class By(str, Enum):
     segment = "segment"
 
 
-class Fmt(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    xlsx = "xlsx"
-
-
-class Lang(str, Enum):
-    id = "id"
-    en = "en"
-
-
 class Table(str, Enum):
     participants = "participants"
     employers = "employers"
     workforce = "workforce"
-
-
-ENGINE_OPT = typer.Option(None, "--engine", "-e", help="duckdb (default) or spark; env CAKUPAN_ENGINE.")
-WAREHOUSE_OPT = typer.Option(None, "--warehouse", "-w", help="DuckDB file; env CAKUPAN_WAREHOUSE.")
-PERIOD_OPT = typer.Option("2021-11", "--period", "-p", help="Month YYYY-MM.")
-LANG_OPT = typer.Option(Lang.id, "--lang", help="id (Indonesian, default) or en.")
-
-
-def fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]Galat:[/] {message}")
-    raise typer.Exit(code)
-
-
-def _open(engine: Optional[Engine], warehouse: Optional[Path]):
-    try:
-        return open_warehouse(load(engine.value if engine else None, warehouse))
-    except (ValueError, WarehouseError) as e:
-        fail(str(e))
-
-
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description:<16}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                    TimeElapsedColumn(), console=err, transient=False)
 
 
 @app.callback(invoke_without_command=True)
@@ -105,9 +60,9 @@ def synth(
 
     if scale <= 0 or scale > 20:
         fail("--scale must be above 0 and at most 20 (1.0 = full size)")
-    wh = _open(engine, warehouse)
+    wh = open_wh(engine, warehouse)
     started = time.perf_counter()
-    with _progress() as bar:
+    with progress_bar() as bar:
         task = bar.add_task("sintesis", total=1.0)
         written = build_warehouse(wh, SynthConfig(scale=scale, seed=seed),
                                   progress=lambda step, frac: bar.update(task, completed=frac, description=step))
@@ -135,7 +90,7 @@ def import_(
 
     from cakupan.reports.format import integer
 
-    wh = _open(Engine.duckdb, warehouse)
+    wh = open_wh(Engine.duckdb, warehouse)
     with err.status(f"Mengimpor {file.name} ...") as status:
         try:
             report = import_file(wh, table.value, file, sheet=sheet,
@@ -190,9 +145,9 @@ def coverage(
     from cakupan.regions import undotted
     from cakupan.reports.coverage_report import region_report, segment_report
 
-    _check_period(period)
+    check_period(period)
     within = undotted(region) if region else None
-    wh = _open(engine, warehouse)
+    wh = open_wh(engine, warehouse)
     try:
         if by is By.segment:
             rows, _, _ = _region_rows(wh, period, "province", within[:2] if within else None)
@@ -204,7 +159,7 @@ def coverage(
             report = region_report(rows, names, period, by.value, sources, lang.value)
     except WarehouseError as e:
         fail(str(e))
-    _emit(report, fmt, output, lang.value)
+    emit(report, fmt, output, lang.value)
     wh.close()
 
 
@@ -214,8 +169,8 @@ def brief(period: str = PERIOD_OPT, lang: Lang = LANG_OPT, engine: Optional[Engi
     """A press-ready paragraph on coverage, in Indonesian (--lang en for English)."""
     from cakupan.reports.brief import coverage_brief
 
-    _check_period(period)
-    wh = _open(engine, warehouse)
+    check_period(period)
+    wh = open_wh(engine, warehouse)
     try:
         rows, names, _ = _region_rows(wh, period, "province", None)
     except WarehouseError as e:
@@ -224,38 +179,10 @@ def brief(period: str = PERIOD_OPT, lang: Lang = LANG_OPT, engine: Optional[Engi
     wh.close()
 
 
-def _check_period(period: str) -> None:
-    from cakupan.synth.calendar import month_index
-    try:
-        month_index(period)
-    except ValueError as e:
-        fail(str(e))
-
-
-def _emit(report, fmt: Fmt, output: Optional[Path], lang: str) -> None:
-    from cakupan.reports import tables
-
-    if fmt is Fmt.xlsx:
-        if output is None:
-            fail("--format xlsx needs --output FILE.xlsx")
-        tables.to_xlsx(report, output, lang)
-        console.print(f"Ditulis: {output}")
-        return
-    if fmt is Fmt.table:
-        console.print(tables.to_rich(report, lang))
-        return
-    text = tables.to_csv(report) if fmt is Fmt.csv else tables.to_json(report)
-    if output:
-        output.write_text(text, encoding="utf-8")
-        console.print(f"Ditulis: {output}")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
 @warehouse_app.command("info")
 def warehouse_info(engine: Optional[Engine] = ENGINE_OPT, warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
     """Tables and their row counts."""
-    wh = _open(engine, warehouse)
+    wh = open_wh(engine, warehouse)
     for name in ("participants", "employers", "workforce", "regions", "quarantine", "imports"):
         if wh.has(name):
             n = wh.to_arrow(wh.table(name).count().as_table()).column(0)[0].as_py()
@@ -267,7 +194,7 @@ def warehouse_info(engine: Optional[Engine] = ENGINE_OPT, warehouse: Optional[Pa
 def warehouse_export(warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
     """Copy the DuckDB warehouse to the Parquet directory the Spark engine reads
     (CAKUPAN_SPARK_DIR, default: the warehouse path with .parquet)."""
-    wh = _open(Engine.duckdb, warehouse)
+    wh = open_wh(Engine.duckdb, warehouse)
     done = wh.export_parquet()
     console.print(f"{len(done)} tabel -> {wh.settings.spark_dir}: {', '.join(done)}")
     wh.close()
@@ -281,7 +208,7 @@ def warehouse_quarantine(limit: int = typer.Option(50, help="Rows to show."),
     """Quarantined rows of one import with their source sheet, row and reason."""
     from rich.table import Table as RichTable
 
-    wh = _open(Engine.duckdb, warehouse)
+    wh = open_wh(Engine.duckdb, warehouse)
     if not wh.has("quarantine"):
         console.print("Karantina kosong.")
         return

@@ -1,0 +1,87 @@
+"""What every command shares: consoles, options, errors, the warehouse, output."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cakupan.settings import load
+from cakupan.warehouse import WarehouseError, open_warehouse
+
+# Piped output (files, CI logs) gets 120 columns instead of Rich's default 80.
+console = Console() if sys.stdout.isatty() else Console(width=120)
+err = Console(stderr=True)
+
+
+class Engine(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+class Fmt(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+class Lang(str, Enum):
+    id = "id"
+    en = "en"
+
+
+ENGINE_OPT = typer.Option(None, "--engine", "-e", help="duckdb (default) or spark; env CAKUPAN_ENGINE.")
+WAREHOUSE_OPT = typer.Option(None, "--warehouse", "-w", help="DuckDB file; env CAKUPAN_WAREHOUSE.")
+PERIOD_OPT = typer.Option("2021-11", "--period", "-p", help="Month YYYY-MM.")
+LANG_OPT = typer.Option(Lang.id, "--lang", help="id (Indonesian, default) or en.")
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]Galat:[/] {message}")
+    raise typer.Exit(code)
+
+
+def open_wh(engine: Optional[Engine], warehouse: Optional[Path]):
+    try:
+        return open_warehouse(load(engine.value if engine else None, warehouse))
+    except (ValueError, WarehouseError) as e:
+        fail(str(e))
+
+
+def progress_bar() -> Progress:
+    return Progress(TextColumn("{task.description:<16}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                    TimeElapsedColumn(), console=err, transient=False)
+
+
+def check_period(period: str) -> None:
+    from cakupan.synth.calendar import month_index
+    try:
+        month_index(period)
+    except ValueError as e:
+        fail(str(e))
+
+
+def emit(report, fmt: Fmt, output: Optional[Path], lang: str) -> None:
+    from cakupan.reports import tables
+
+    if fmt is Fmt.xlsx:
+        if output is None:
+            fail("--format xlsx needs --output FILE.xlsx")
+        tables.to_xlsx(report, output, lang)
+        console.print(f"Ditulis: {output}")
+        return
+    if fmt is Fmt.table:
+        console.print(tables.to_rich(report, lang))
+        return
+    text = tables.to_csv(report) if fmt is Fmt.csv else tables.to_json(report)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Ditulis: {output}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
