@@ -75,7 +75,7 @@ def test_readme_documents_every_command():
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     names = [c.name or c.callback.__name__ for c in app.registered_commands]
-    names += [f"warehouse {c.name or c.callback.__name__.removeprefix('warehouse_')}"
+    names += [f"{g.name} {c.name or c.callback.__name__.removeprefix(g.name + '_')}"
               for g in app.registered_groups for c in g.typer_instance.registered_commands]
     missing = [n for n in names if f"cakupan {n}" not in readme]
     assert not missing, f"README does not mention: {missing}"

@@ -25,6 +25,15 @@ warehouse_app = typer.Typer(help="Inspect the warehouse or copy it for the Spark
 app.add_typer(warehouse_app, name="warehouse")
 
 
+def _register_subcommands() -> None:
+    from cakupan import cli_iuran
+
+    app.add_typer(cli_iuran.app, name="iuran")
+
+
+_register_subcommands()
+
+
 class By(str, Enum):
     province = "province"
     regency = "regency"

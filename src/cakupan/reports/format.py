@@ -25,6 +25,14 @@ LABELS = {
     "TOTAL": ("Total", "Total"),
     "yes": ("ya", "yes"),
     "no": ("tidak", "no"),
+    # contribution breakdown columns (cakupan.contributions.report)
+    "programme": ("Program", "Programme"),
+    "payer": ("Pembayar", "Payer"),
+    "basis": ("Dasar perhitungan", "Basis"),
+    "base": ("Dasar (Rp)", "Base (Rp)"),
+    "amount": ("Iuran (Rp)", "Amount (Rp)"),
+    "regulation": ("Regulasi", "Regulation"),
+    "status": ("Status", "Status"),
 }
 
 SEGMENT_NAMES = {
