@@ -26,9 +26,10 @@ app.add_typer(warehouse_app, name="warehouse")
 
 
 def _register_subcommands() -> None:
-    from cakupan import cli_iuran
+    from cakupan import cli_iuran, cli_sponsor
 
     app.add_typer(cli_iuran.app, name="iuran")
+    app.add_typer(cli_sponsor.app, name="sponsor")
 
 
 _register_subcommands()

@@ -1,0 +1,225 @@
+"""``cakupan sponsor``: plan sponsored protection for vulnerable workers, compare scenarios."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import ibis
+import typer
+
+from cakupan import sponsorship as sp
+from cakupan.cli_common import ENGINE_OPT, LANG_OPT, WAREHOUSE_OPT, Engine, Lang, console, fail, open_wh
+from cakupan.reports import format as fmt
+
+app = typer.Typer(help="Sponsored protection (APBD, CSR, zakat): whom to protect with a budget, "
+                       "for how long, what it costs month by month, and the coverage it adds.",
+                  no_args_is_help=True)
+
+
+class SponsorType(str, Enum):
+    apbd = "apbd"
+    apbn = "apbn"
+    csr = "csr"
+    zakat = "zakat"
+
+
+class Package(str, Enum):
+    jkk_jkm = "jkk-jkm"
+    jkk_jkm_jht = "jkk-jkm-jht"
+
+
+@dataclass
+class Plan:
+    request: sp.PlanRequest
+    sponsor: str
+    package: str
+    as_of: str
+    monthly: list[tuple[str, int]]
+    """(month, package cost per person) for each month of the plan."""
+    candidates: list[dict]
+    rejected: list[dict]
+    impact: list[dict]
+
+    @property
+    def selected(self) -> list[dict]:
+        return [c for c in self.candidates if c["status"] == "SELECTED"]
+
+    @property
+    def cost(self) -> int:
+        return len(self.selected) * self.request.cost_per_person
+
+    @property
+    def left(self) -> int:
+        return self.request.budget - self.cost
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in self.candidates:
+            out[c["status"]] = out.get(c["status"], 0) + 1
+        if self.rejected:
+            out["INVALID"] = len(self.rejected)
+        return out
+
+
+def package_costs(start: str, months: int, package: str, sponsor: str) -> list[tuple[str, int]]:
+    """Cost of the BPU package for one person in each month (cheapest income value)."""
+    from cakupan.contributions import bpu
+    from cakupan.synth.calendar import month_index, period_of
+
+    first = month_index(start)
+    return [(period_of(m), bpu(1_000_000, period_of(m), jht=package == "jkk-jkm-jht",
+                               sponsor=sponsor.upper()).total)
+            for m in range(first, first + months)]
+
+
+def make_plan(wh, candidates_file: Path, budget: int, months: int, sponsor: str, region: str,
+              start: Optional[str], package: str, priority: Optional[str],
+              quotas: Optional[list[str]], as_of: Optional[str]) -> Plan:
+    from cakupan.ingest.candidates import read_candidates
+    from cakupan.regions import region_name, undotted
+    from cakupan.synth.calendar import month_index, period_of
+
+    code = undotted(region)
+    if region_name(code) is None:
+        raise ValueError(f"unknown region {region!r}: give a Kemendagri code such as 33, 33.22 or 33.22.01")
+    participants = wh.table("participants")
+    as_of = as_of or wh.to_arrow(participants.last_paid_month.max().as_table()).column(0)[0].as_py()
+    start = start or period_of(month_index(as_of) + 1)
+    pri = sp.Priority.parse(priority)
+    monthly = package_costs(start, months, package, sponsor)
+    req = sp.PlanRequest(budget=budget, months=months, start=start, region=code,
+                         cost_per_person=sum(c for _, c in monthly), quotas=_quotas(quotas),
+                         priority=pri)
+    req.check()
+    table, rejected = read_candidates(candidates_file, list(pri.flags))
+    if table.num_rows == 0:
+        raise ValueError(f"{candidates_file.name}: no usable candidate (every row was rejected)")
+    assessed = sp.assess(ibis.memtable(table), participants, req, as_of)
+    chosen = sp.select(assessed, req)
+    rows = wh.to_arrow(chosen.order_by(["rank", "row"])).to_pylist()
+    impact = wh.to_arrow(sp.coverage_impact(participants, wh.table("workforce"),
+                                            chosen.filter(chosen.status == "SELECTED"), as_of, code)).to_pylist()
+    return Plan(req, sponsor, package, as_of, monthly, rows, rejected.to_dicts(), impact)
+
+
+def _quotas(items: Optional[list[str]]) -> dict[str, int]:
+    from cakupan.regions import undotted
+
+    out = {}
+    for item in items or []:
+        area, sep, n = item.partition("=")
+        if not sep or not n.strip().isdigit():
+            raise ValueError(f"--quota {item!r}: write AREA=MAX, e.g. 33.22=500")
+        out[undotted(area)] = int(n)
+    return out
+
+
+def summary(plan: Plan, lang: str) -> str:
+    n = lambda v: fmt.integer(v, lang)  # noqa: E731
+    c = plan.counts()
+    total = sum(c.values())
+    r = plan.request
+    if lang == "id":
+        return (f"Dari {n(total)} kandidat, {n(c.get('SELECTED', 0))} dipilih untuk dilindungi "
+                f"{r.months} bulan mulai {r.start} (paket {plan.package.upper()}, sponsor {plan.sponsor.upper()}): "
+                f"Rp {n(r.cost_per_person)} per orang, total Rp {n(plan.cost)} dari anggaran Rp {n(r.budget)}, "
+                f"sisa Rp {n(plan.left)}. Tidak dipilih: {n(c.get('ACTIVE', 0))} sudah peserta aktif "
+                f"(per {plan.as_of}), {n(c.get('REGION', 0))} di luar wilayah, {n(c.get('AGE', 0))} di luar "
+                f"usia kerja, {n(c.get('DUPLICATE', 0))} NIK ganda, {n(c.get('INVALID', 0))} data tidak valid, "
+                f"{n(c.get('QUOTA', 0))} terbentur kuota, {n(c.get('BUDGET', 0))} tidak tertampung anggaran.")
+    return (f"Of {n(total)} candidates, {n(c.get('SELECTED', 0))} are selected for {r.months} months from "
+            f"{r.start} (package {plan.package.upper()}, sponsor {plan.sponsor.upper()}): Rp {n(r.cost_per_person)} "
+            f"per person, Rp {n(plan.cost)} of a Rp {n(r.budget)} budget, Rp {n(plan.left)} left. Not selected: "
+            f"{n(c.get('ACTIVE', 0))} already active (as of {plan.as_of}), {n(c.get('REGION', 0))} outside the "
+            f"region, {n(c.get('AGE', 0))} outside working age, {n(c.get('DUPLICATE', 0))} repeated NIK, "
+            f"{n(c.get('INVALID', 0))} unusable rows, {n(c.get('QUOTA', 0))} over a quota, "
+            f"{n(c.get('BUDGET', 0))} beyond the budget.")
+
+
+@app.command()
+def plan(
+    budget: int = typer.Option(..., "--budget", help="Total budget, rupiah."),
+    months: int = typer.Option(12, "--months", help="Months of protection per person."),
+    sponsor: SponsorType = typer.Option(SponsorType.apbd, "--sponsor", help="apbd, apbn, csr or zakat."),
+    region: str = typer.Option(..., "--region", help="Sponsor's area, e.g. 33.22 (regency) or 33."),
+    candidates: Path = typer.Option(..., "--candidates", exists=True, dir_okay=False,
+                                    help="CSV/XLSX/Parquet list: nik, village_code, and optionally "
+                                         "name, birth_date, occupation, phone, miskin, disabilitas, ..."),
+    start: Optional[str] = typer.Option(None, help="First sponsored month YYYY-MM (default: after the registry's last month)."),
+    package: Package = typer.Option(Package.jkk_jkm, help="jkk-jkm (Rp 16.800/month) or jkk-jkm-jht."),
+    priority: Optional[str] = typer.Option(None, help="Weights on top of the defaults, e.g. "
+                                                      "'occupation.nelayan=5,flag.miskin=6,low_coverage=1'."),
+    quota: Optional[list[str]] = typer.Option(None, "--quota", help="AREA=MAX people, repeatable, e.g. 33.22.01=200."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Registry month deciding who is already active (default: latest)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the plan to an XLSX workbook."),
+    show_pii: bool = typer.Option(False, "--show-pii", help="Show NIK, names and phones unmasked."),
+    limit: int = typer.Option(20, help="Selected people to list on screen."),
+    lang: Lang = LANG_OPT, engine: Optional[Engine] = ENGINE_OPT, warehouse: Optional[Path] = WAREHOUSE_OPT,
+) -> None:
+    """Choose whom to protect with a budget; report cost per month and coverage before/after."""
+    from cakupan.ingest.readers import IngestError
+    from cakupan.reports.sponsor_report import render_plan, write_plan_xlsx
+    from cakupan.warehouse import WarehouseError
+
+    wh = open_wh(engine, warehouse)
+    try:
+        p = make_plan(wh, candidates, budget, months, sponsor.value, region, start, package.value,
+                      priority, quota, as_of)
+    except (ValueError, IngestError, WarehouseError) as e:
+        fail(str(e))
+    console.print(summary(p, lang.value))
+    render_plan(console, p, lang.value, show_pii, limit)
+    if output:
+        write_plan_xlsx(p, output, lang.value, show_pii)
+        console.print(f"Ditulis: {output}")
+    wh.close()
+
+
+@app.command()
+def compare(
+    budget: int = typer.Option(..., "--budget", help="Total budget, rupiah."),
+    months: list[int] = typer.Option([6, 12], "--months", help="Scenario durations; repeat to compare, e.g. --months 6 --months 12."),
+    sponsor: SponsorType = typer.Option(SponsorType.apbd, "--sponsor"),
+    region: str = typer.Option(..., "--region"),
+    candidates: Path = typer.Option(..., "--candidates", exists=True, dir_okay=False),
+    priority: Optional[list[str]] = typer.Option(None, "--priority", help="Scenario priority rules; repeat to compare."),
+    package: Package = typer.Option(Package.jkk_jkm),
+    start: Optional[str] = typer.Option(None), lang: Lang = LANG_OPT,
+    engine: Optional[Engine] = ENGINE_OPT, warehouse: Optional[Path] = WAREHOUSE_OPT,
+) -> None:
+    """Scenarios side by side: each duration x each priority rule."""
+    from rich.table import Table
+
+    from cakupan.ingest.readers import IngestError
+    from cakupan.warehouse import WarehouseError
+
+    wh = open_wh(engine, warehouse)
+    rules = priority or [None]
+    t = Table(title="Perbandingan skenario" if lang.value == "id" else "Scenarios")
+    for col in (("Bulan", "Months"), ("Prioritas", "Priority"), ("Dipilih", "Selected"),
+                ("Biaya/orang", "Cost/person"), ("Total biaya", "Total cost"), ("Sisa", "Left"),
+                ("Skor total", "Total score"), ("Cakupan sesudah", "Coverage after")):
+        t.add_column(col[0] if lang.value == "id" else col[1], justify="right")
+    n = lambda v: fmt.integer(v, lang.value)  # noqa: E731
+    for m in months:
+        for rule in rules:
+            try:
+                p = make_plan(wh, candidates, budget, m, sponsor.value, region, start, package.value, rule, None, None)
+            except (ValueError, IngestError, WarehouseError) as e:
+                fail(str(e))
+            score = sum(c["score"] for c in p.selected)
+            before = sum(r["participants"] for r in p.impact)
+            employed = sum(r["employed"] or 0 for r in p.impact)
+            after = fmt.pct(sp_percent(before + len(p.selected), employed), lang.value)
+            t.add_row(str(m), rule or "default", n(len(p.selected)), n(p.request.cost_per_person),
+                      n(p.cost), n(p.left), fmt.decimal(score, lang.value), after)
+    console.print(t)
+    wh.close()
+
+
+def sp_percent(part: int, whole: int):
+    from cakupan.coverage import percent
+    return percent(part, whole)
