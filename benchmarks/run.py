@@ -4,6 +4,8 @@
 2. Coverage cube (regency x segment x month, 2019-01..2021-11) through cakupan (Ibis on
    DuckDB) against one hand-written DuckDB SQL query over the same tables (goal <= 1.5x).
 3. Coverage by province for 2021-11, the same way.
+4. Sponsorship plan for 1,000,000 candidates with quotas for all 40 regencies against a
+   list-order greedy baseline (benchmarks/sponsorship.py).
 
 Each stage runs in a fresh process so its peak memory (max RSS) is its own.
 Environment: BENCH_SCALE (default 1.0), BENCH_REPEAT (default 3), BENCH_DIR (default
@@ -98,6 +100,13 @@ def stage_query(queue, which: str, how: str) -> None:
     queue.put({"seconds": seconds, "peak_mb": _peak_mb(), "result": result})
 
 
+def stage_sponsor(queue) -> None:
+    import sponsorship
+
+    sponsorship.main()
+    queue.put({})
+
+
 def run(target, *args) -> dict:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
@@ -130,6 +139,7 @@ def main() -> None:
               f"{'OK' if ratio <= goal else 'MISSED'}); identical results: {same}")
         if not same:
             sys.exit(f"{which}: cakupan and the SQL baseline disagree")
+    run(stage_sponsor)
 
 
 if __name__ == "__main__":

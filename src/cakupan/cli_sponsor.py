@@ -82,9 +82,12 @@ def make_plan(wh, candidates_file: Path, budget: int, months: int, sponsor: str,
     from cakupan.regions import region_name, undotted
     from cakupan.synth.calendar import month_index, period_of
 
-    code = undotted(region)
-    if region_name(code) is None:
-        raise ValueError(f"unknown region {region!r}: give a Kemendagri code such as 33, 33.22 or 33.22.01")
+    codes = [undotted(r) for r in region.split(",") if r.strip()]
+    for code in codes:
+        if region_name(code) is None:
+            raise ValueError(f"unknown region {code!r}: give a Kemendagri code such as 33, 33.22 or "
+                             "33.22.01 (several: 33,34)")
+    code = ",".join(codes)
     participants = wh.table("participants")
     as_of = as_of or wh.to_arrow(participants.last_paid_month.max().as_table()).column(0)[0].as_py()
     start = start or period_of(month_index(as_of) + 1)
@@ -144,7 +147,7 @@ def plan(
     budget: int = typer.Option(..., "--budget", help="Total budget, rupiah."),
     months: int = typer.Option(12, "--months", help="Months of protection per person."),
     sponsor: SponsorType = typer.Option(SponsorType.apbd, "--sponsor", help="apbd, apbn, csr or zakat."),
-    region: str = typer.Option(..., "--region", help="Sponsor's area, e.g. 33.22 (regency) or 33."),
+    region: str = typer.Option(..., "--region", help="Sponsor's area, e.g. 33.22 (regency), 33, or several: 33,34."),
     candidates: Path = typer.Option(..., "--candidates", exists=True, dir_okay=False,
                                     help="CSV/XLSX/Parquet list: nik, village_code, and optionally "
                                          "name, birth_date, occupation, phone, miskin, disabilitas, ..."),

@@ -79,7 +79,8 @@ class PlanRequest:
     months: int
     start: str
     region: str
-    """Kemendagri code (digits) the sponsor covers: province, regency or district."""
+    """Kemendagri code(s) (digits) the sponsor covers: province, regency or district;
+    several separated by commas (``33,34``)."""
     cost_per_person: int
     """Package cost of one person over the whole plan, integer rupiah."""
     quotas: dict[str, int] = field(default_factory=dict)
@@ -96,6 +97,10 @@ class PlanRequest:
                              f"for {self.months} months (Rp {self.cost_per_person:,})".replace(",", "."))
         if self.min_age > self.max_age:
             raise ValueError("minimum age is above maximum age")
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        return tuple(a for a in self.region.split(",") if a)
 
     @property
     def capacity(self) -> int:
@@ -127,16 +132,23 @@ def assess(candidates: ibis.Table, participants: ibis.Table, req: PlanRequest,
     status = (ibis.cases(
         (c.row != c._first, "DUPLICATE"),
         (is_active, "ACTIVE"),
-        (~c.village_code.startswith(req.region), "REGION"),
+        (~_within(c.village_code, req.areas), "REGION"),
         (c._age.isnull() | (c._age < req.min_age) | (c._age > req.max_age), "AGE"),
         else_="ELIGIBLE"))
     c = c.mutate(status=status)
     eligible = c.filter(c.status == "ELIGIBLE")
-    known = (active.filter(active.village_code.startswith(req.region)).select("village_code", act=ibis.literal(1))
+    known = (active.filter(_within(active.village_code, req.areas)).select("village_code", act=ibis.literal(1))
              .union(eligible.select("village_code", act=ibis.literal(0))))
     village = known.group_by("village_code").agg(village_coverage=_.act.mean())
     c = c.left_join(village, "village_code").drop("village_code_right")
     return c.mutate(score=_score(c, req.priority), village_coverage=c.village_coverage.fill_null(0.0))
+
+
+def _within(code: ibis.Value, areas: tuple[str, ...]) -> ibis.Value:
+    out = code.startswith(areas[0])
+    for a in areas[1:]:
+        out = out | code.startswith(a)
+    return out
 
 
 def _score(c: ibis.Table, p: Priority) -> ibis.Value:
@@ -153,10 +165,15 @@ def select(assessed: ibis.Table, req: PlanRequest) -> ibis.Table:
     """Final ``status`` per candidate: SELECTED, QUOTA, BUDGET, or the eligibility reason."""
     order = [ibis.desc("score"), "nik"]
     t = assessed
-    for i, (area, cap) in enumerate(sorted(req.quotas.items())):
-        in_area = t.village_code.startswith(area) & (t.status == "ELIGIBLE")
-        rank = ibis.row_number().over(group_by=[in_area], order_by=order)
-        t = t.mutate(status=ibis.ifelse(in_area & (rank >= cap), "QUOTA", t.status))
+    # one window per level of quota area (regency, district, ...), not one per area
+    for length in sorted({len(a) for a in req.quotas}):
+        caps = {a: n for a, n in req.quotas.items() if len(a) == length}
+        quota = ibis.memtable({"_area": list(caps), "_cap": list(caps.values())})
+        t = t.mutate(_area=t.village_code.substr(0, length))
+        t = t.left_join(quota, "_area").drop("_area_right")
+        capped = t._cap.notnull() & (t.status == "ELIGIBLE")
+        rank = ibis.row_number().over(group_by=[t._area, capped], order_by=order)
+        t = t.mutate(status=ibis.ifelse(capped & (rank >= t._cap), "QUOTA", t.status)).drop("_area", "_cap")
     rank = ibis.row_number().over(group_by=[t.status == "ELIGIBLE"], order_by=order)
     t = t.mutate(rank=ibis.ifelse(t.status == "ELIGIBLE", rank + 1, ibis.null("int64")))
     return t.mutate(status=ibis.cases(
@@ -167,8 +184,10 @@ def select(assessed: ibis.Table, req: PlanRequest) -> ibis.Table:
 
 def coverage_impact(participants: ibis.Table, workforce: ibis.Table, selected: ibis.Table,
                     as_of: str, region: str) -> ibis.Table:
-    """Per regency of the sponsor's province: participants and coverage before and after."""
-    before = cov.coverage_by_region(participants, workforce, as_of, "regency", region[:2])
+    """Per regency of the sponsor's province(s): participants before, added and after."""
+    provinces = tuple(sorted({a[:2] for a in region.split(",") if a}))
+    before = cov.coverage_by_region(participants, workforce, as_of, "regency")
+    before = before.filter(_within(before.region_code, provinces))
     added = (selected.group_by(region_code=selected.village_code.substr(0, 4))
              .agg(added=_.nik.count()))
     t = before.left_join(added, "region_code").drop("region_code_right")

@@ -88,7 +88,8 @@ def render_plan(console, plan, lang: str, show_pii: bool, limit: int) -> None:
     for key, pair in IMPACT_HEAD.items():
         m.add_column(pair[i], justify="left" if key in ("region_code", "region_name") else "right")
     for r in impact_rows(plan):
-        if r["added"] or plan.request.region.startswith(r["region_code"]) or r["region_code"].startswith(plan.request.region):
+        areas = plan.request.areas
+        if r["added"] or any(a.startswith(r["region_code"]) or r["region_code"].startswith(a) for a in areas):
             m.add_row(dotted(r["region_code"]), r["region_name"] or "?",
                       *[fmt.integer(r[k], lang) for k in ("employed", "before", "added", "after")],
                       fmt.decimal(r["coverage_before"], lang), fmt.decimal(r["coverage_after"], lang))
