@@ -67,3 +67,30 @@ def test_compare_sets_scenarios_side_by_side(setup):
     assert result.exit_code == 0, result.output
     assert "Perbandingan skenario" in result.stdout
     assert "99" in result.stdout and "49" in result.stdout   # 6 months: 10,000,000 // 100,800
+
+
+def test_commit_makes_a_cohort_counted_in_coverage_and_tracked_month_by_month(setup, tmp_path):
+    import shutil
+
+    wh, path = setup
+    own = tmp_path / "w.duckdb"
+    shutil.copy(wh, own)
+    before = runner.invoke(app, ["coverage", "--period", "2021-12", "--by", "regency", "--region", "33.22",
+                                 "-f", "csv", "-w", str(own)])
+    result = runner.invoke(app, ["sponsor", "commit", "--name", "APBD uji", "--budget", "10000000",
+                                 "--months", "3", "--start", "2021-12", "--region", "33.22",
+                                 "--candidates", str(path), "-w", str(own)])
+    assert result.exit_code == 0, result.output
+    cohort = result.stdout.split("Kohort ")[1].split()[0]
+    after = runner.invoke(app, ["coverage", "--period", "2021-12", "--by", "regency", "--region", "33.22",
+                                "-f", "csv", "-w", str(own)])
+    count = lambda out: int(out.stdout.splitlines()[1].split(",")[2])  # noqa: E731
+    assert count(after) == count(before) + 198   # 10,000,000 // (3 x 16,800)
+    paid = runner.invoke(app, ["sponsor", "status", "--cohort", cohort, "--period", "2021-12", "-w", str(own)])
+    assert "dibayar sponsor 198" in paid.stdout
+    renew = runner.invoke(app, ["sponsor", "status", "--cohort", cohort, "--period", "2022-01", "-w", str(own)])
+    assert "daftar perpanjangan) 198" in renew.stdout
+    lapsed = runner.invoke(app, ["sponsor", "status", "--cohort", cohort, "--period", "2022-03", "-w", str(own)])
+    assert "tidak aktif setelah sponsor berakhir 198" in lapsed.stdout
+    listing = runner.invoke(app, ["sponsor", "status", "-w", str(own)])
+    assert cohort in listing.stdout and "APBD uji" in listing.stdout

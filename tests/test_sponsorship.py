@@ -8,6 +8,7 @@ import ibis
 import pyarrow as pa
 import pytest
 
+from cakupan import coverage as cov
 from cakupan import sponsorship as sp
 from cakupan.contracts import PARTICIPANTS, WORKFORCE
 from cakupan.ingest.candidates import SCHEMA
@@ -103,3 +104,29 @@ def test_coverage_impact_adds_the_selected(wh):
     rows = wh.to_arrow(sp.coverage_impact(wh.table("participants"), wh.table("workforce"),
                                           selected, "2021-11", "3322")).to_pylist()
     assert [(r["region_code"], r["participants"], r["added"], r["after"]) for r in rows] == [("3322", 1, 2, 3)]
+
+
+def test_cohort_members_are_sponsored_then_renewed_then_followed_up(wh):
+    from cakupan import cohorts as co
+
+    cohorts = ibis.memtable({"cohort_id": ["c1"], "name": ["A"], "sponsor": ["apbd"], "region": ["3322"],
+                             "start": ["2021-12"], "months": [3], "package": ["jkk-jkm"],
+                             "cost_per_person": [50_400], "budget": [100_800],
+                             "created_at": [dt.datetime(2021, 11, 30)]})
+    members = ibis.memtable(pa.Table.from_pylist([
+        {"cohort_id": "c1", "nik": n, "name": "x", "birth_date": dt.date(1990, 1, 1), "sex": "L",
+         "village_code": V1, "occupation": None, "score": 1.0}
+        for n in ("3322010101900011", "3322010101900099")]))
+    seen = {}
+    for period in ("2021-11", "2021-12", "2022-01", "2022-02", "2022-03"):
+        rows = wh.to_arrow(co.member_status(cohorts, members, wh.table("participants"), "c1", period)).to_pylist()
+        seen[period] = sorted(r["status"] for r in rows)
+    assert seen["2021-11"] == ["NOT_STARTED"] * 2
+    assert seen["2021-12"] == ["PAID"] * 2 and seen["2022-02"] == ["PAID"] * 2
+    assert seen["2022-01"] == ["ENDS_NEXT_MONTH"] * 2
+    # one member has their own membership paid up to 2021-11 only, so both have lapsed by 2022-03
+    assert seen["2022-03"] == ["LAPSED"] * 2
+    reg = co.registry(wh.table("participants"), cohorts, members)
+    people = wh.to_arrow(cov.active_people(reg, "2022-01")).to_pylist()
+    assert sorted((p["nik"], p["sponsor_type"]) for p in people) == [
+        ("3322010101900011", "APBD"), ("3322010101900099", "APBD")]

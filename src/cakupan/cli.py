@@ -121,10 +121,20 @@ def import_(
     wh.close()
 
 
+def registry(wh):
+    """Participants plus committed sponsored cohorts (decision tables), when there are any."""
+    from cakupan import cohorts
+
+    if wh.has(cohorts.COHORTS) and wh.has(cohorts.MEMBERS):
+        return cohorts.registry(wh.table("participants"), wh.table(cohorts.COHORTS),
+                                wh.table(cohorts.MEMBERS))
+    return wh.table("participants")
+
+
 def _region_rows(wh, period: str, level: str, within: Optional[str]):
     from cakupan import regions
 
-    p, w = wh.table("participants"), wh.table("workforce")
+    p, w = registry(wh), wh.table("workforce")
     records = wh.to_arrow(cov.coverage_by_region(p, w, period, level, within)).to_pylist()
     if not records:
         fail(f"no active participants or workforce figures for {period}"
@@ -161,7 +171,7 @@ def coverage(
     try:
         if by is By.segment:
             rows, _, _ = _region_rows(wh, period, "province", within[:2] if within else None)
-            records = wh.to_arrow(cov.coverage_by_segment(wh.table("participants"), period, within)).to_pylist()
+            records = wh.to_arrow(cov.coverage_by_segment(registry(wh), period, within)).to_pylist()
             employed = rows[-1].employed if not within or len(within) == 2 else None
             report = segment_report(records, employed, period, lang.value)
         else:

@@ -226,3 +226,120 @@ def compare(
 def sp_percent(part: int, whole: int):
     from cakupan.coverage import percent
     return percent(part, whole)
+
+
+def _save_cohort(wh, p: Plan, name: str) -> str:
+    """Store the plan's selected people as a cohort (decision tables), in one transaction."""
+    import datetime as dt
+    import uuid
+
+    import pyarrow as pa
+
+    from cakupan.cohorts import COHORTS, MEMBERS
+
+    if wh.engine != "duckdb":
+        raise ValueError("cohorts are decisions and live in the DuckDB warehouse: commit without --engine spark")
+    cohort_id = uuid.uuid4().hex[:8]
+    r = p.request
+    cohort = pa.Table.from_pylist([{
+        "cohort_id": cohort_id, "name": name, "sponsor": p.sponsor, "region": r.region, "start": r.start,
+        "months": r.months, "package": p.package, "cost_per_person": r.cost_per_person,
+        "budget": r.budget, "created_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)}])
+    members = pa.Table.from_pylist([{
+        "cohort_id": cohort_id, "nik": c["nik"], "name": c["name"], "birth_date": c["birth_date"],
+        "sex": c["sex"], "village_code": c["village_code"], "occupation": c["occupation"],
+        "score": float(c["score"])} for c in p.selected])
+    raw = wh.con.con
+    raw.register("_cohort", cohort)
+    raw.register("_members", members)
+    try:
+        raw.execute("BEGIN TRANSACTION")
+        for table, view in ((COHORTS, "_cohort"), (MEMBERS, "_members")):
+            raw.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM {view} LIMIT 0").fetchall()
+            raw.execute(f"INSERT INTO {table} SELECT * FROM {view}").fetchall()
+        raw.execute("COMMIT")
+    except Exception:
+        raw.execute("ROLLBACK")
+        raise
+    finally:
+        raw.unregister("_cohort")
+        raw.unregister("_members")
+    return cohort_id
+
+
+@app.command()
+def commit(
+    name: str = typer.Option(..., "--name", help="A name for the cohort, e.g. 'APBD Kab. Semarang 2022'."),
+    budget: int = typer.Option(..., "--budget"), months: int = typer.Option(12, "--months"),
+    sponsor: SponsorType = typer.Option(SponsorType.apbd, "--sponsor"),
+    region: str = typer.Option(..., "--region"),
+    candidates: Path = typer.Option(..., "--candidates", exists=True, dir_okay=False),
+    start: Optional[str] = typer.Option(None), package: Package = typer.Option(Package.jkk_jkm),
+    priority: Optional[str] = typer.Option(None), quota: Optional[list[str]] = typer.Option(None, "--quota"),
+    lang: Lang = LANG_OPT, warehouse: Optional[Path] = WAREHOUSE_OPT,
+) -> None:
+    """Make a plan (same options as `plan`) and keep its selected people as a sponsored cohort.
+
+    From its start month the members count in coverage as sponsored BPU participants.
+    """
+    from cakupan.ingest.readers import IngestError
+    from cakupan.warehouse import WarehouseError
+
+    wh = open_wh(Engine.duckdb, warehouse)
+    try:
+        p = make_plan(wh, candidates, budget, months, sponsor.value, region, start, package.value,
+                      priority, quota, None)
+        cohort_id = _save_cohort(wh, p, name)
+    except (ValueError, IngestError, WarehouseError) as e:
+        fail(str(e))
+    console.print(summary(p, lang.value))
+    console.print(f"Kohort {cohort_id} disimpan: {fmt.integer(len(p.selected), lang.value)} orang, "
+                  f"{p.request.start} selama {p.request.months} bulan. "
+                  f"Pantau: cakupan sponsor status --cohort {cohort_id} --period {p.request.start}")
+    wh.close()
+
+
+@app.command()
+def status(
+    cohort: Optional[str] = typer.Option(None, "--cohort", help="Cohort id (default: list cohorts)."),
+    period: Optional[str] = typer.Option(None, "--period", "-p", help="Month YYYY-MM (default: the cohort's start)."),
+    show_pii: bool = typer.Option(False, "--show-pii"), lang: Lang = LANG_OPT,
+    warehouse: Optional[Path] = WAREHOUSE_OPT,
+) -> None:
+    """Per month: who is paid, who ends next month (renewal list), who lapsed afterwards."""
+    from rich.table import Table
+
+    from cakupan.cohorts import COHORTS, MEMBER_STATUSES, MEMBERS, member_status
+    from cakupan.reports.privacy import mask_rows
+
+    wh = open_wh(Engine.duckdb, warehouse)
+    if not wh.has(COHORTS):
+        fail("no sponsored cohort yet: create one with `cakupan sponsor commit`")
+    cohorts = wh.to_arrow(wh.table(COHORTS).order_by("created_at")).to_pylist()
+    if cohort is None:
+        t = Table("kohort", "nama", "sponsor", "wilayah", "mulai", "bulan")
+        for c in cohorts:
+            t.add_row(c["cohort_id"], c["name"], c["sponsor"].upper(), c["region"], c["start"], str(c["months"]))
+        console.print(t)
+        return
+    match = [c for c in cohorts if c["cohort_id"] == cohort]
+    if not match:
+        fail(f"unknown cohort {cohort!r}: run `cakupan sponsor status` to list them")
+    period = period or match[0]["start"]
+    rows = wh.to_arrow(member_status(wh.table(COHORTS), wh.table(MEMBERS), wh.table("participants"),
+                                     cohort, period)).to_pylist()
+    i = 0 if lang.value == "id" else 1
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    console.print(f"Kohort {cohort} ({match[0]['name']}), {period}: " + "; ".join(
+        f"{MEMBER_STATUSES[k][i]} {fmt.integer(v, lang.value)}" for k, v in counts.items()))
+    renew = [r for r in rows if r["status"] in ("ENDS_NEXT_MONTH", "LAPSED")]
+    if renew:
+        t = Table("NIK", "Nama", "Desa", "Pekerjaan", "Bulan terakhir", "Status",
+                  title="Perlu tindak lanjut" if i == 0 else "Needs follow-up")
+        for r in mask_rows(renew, show_pii):
+            t.add_row(r["nik"], r["name"] or "-", r["village_code"], r["occupation"] or "-",
+                      r["last_month"], MEMBER_STATUSES[r["status"]][i])
+        console.print(t)
+    wh.close()
