@@ -237,8 +237,6 @@ def _save_cohort(wh, p: Plan, name: str) -> str:
 
     from cakupan.cohorts import COHORTS, MEMBERS
 
-    if wh.engine != "duckdb":
-        raise ValueError("cohorts are decisions and live in the DuckDB warehouse: commit without --engine spark")
     cohort_id = uuid.uuid4().hex[:8]
     r = p.request
     cohort = pa.Table.from_pylist([{
@@ -249,21 +247,7 @@ def _save_cohort(wh, p: Plan, name: str) -> str:
         "cohort_id": cohort_id, "nik": c["nik"], "name": c["name"], "birth_date": c["birth_date"],
         "sex": c["sex"], "village_code": c["village_code"], "occupation": c["occupation"],
         "score": float(c["score"])} for c in p.selected])
-    raw = wh.con.con
-    raw.register("_cohort", cohort)
-    raw.register("_members", members)
-    try:
-        raw.execute("BEGIN TRANSACTION")
-        for table, view in ((COHORTS, "_cohort"), (MEMBERS, "_members")):
-            raw.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM {view} LIMIT 0").fetchall()
-            raw.execute(f"INSERT INTO {table} SELECT * FROM {view}").fetchall()
-        raw.execute("COMMIT")
-    except Exception:
-        raw.execute("ROLLBACK")
-        raise
-    finally:
-        raw.unregister("_cohort")
-        raw.unregister("_members")
+    wh.append({COHORTS: cohort, MEMBERS: members})
     return cohort_id
 
 

@@ -25,8 +25,7 @@ MEMBER_STATUSES = {
 
 
 def last_month_expr(start: ibis.Value, months: ibis.Value) -> ibis.Value:
-    idx = cov.period_number(start) + months - 1
-    return ((idx // 12).cast("string").lpad(4, "0") + "-" + (idx % 12 + 1).cast("string").lpad(2, "0"))
+    return cov.period_string(cov.period_number(start) + months - 1)
 
 
 def cohort_memberships(cohorts: ibis.Table, members: ibis.Table) -> ibis.Table:
@@ -65,8 +64,7 @@ def member_status(cohorts: ibis.Table, members: ibis.Table, participants: ibis.T
     last = last_month_expr(m.start, m.months)
     active = cov.active_people(participants, period).select("nik")
     own = m.nik.isin(active.nik)
-    nxt = cov.period_number(ibis.literal(period)) + 1
-    next_period = ((nxt // 12).cast("string").lpad(4, "0") + "-" + (nxt % 12 + 1).cast("string").lpad(2, "0"))
+    next_period = cov.period_string(cov.period_number(ibis.literal(period)) + 1)
     status = ibis.cases(
         (ibis.literal(period) < m.start, "NOT_STARTED"),
         ((ibis.literal(period) <= last) & (last == next_period), "ENDS_NEXT_MONTH"),

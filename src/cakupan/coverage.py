@@ -128,6 +128,12 @@ def period_number(period_col: ibis.Value) -> ibis.Value:
             + period_col.substr(5, 2).cast("int64") - 1)
 
 
+def period_string(index: ibis.Value) -> ibis.Value:
+    """``YYYY-MM`` from a month-index column (the inverse of :func:`period_number`)."""
+    return ((index // 12).cast("string").lpad(4, "0") + "-"
+            + (index % 12 + 1).cast("string").lpad(2, "0"))
+
+
 def coverage_cube(participants: ibis.Table, first: str, last: str) -> ibis.Table:
     """Distinct active workers per regency x segment x month, ``first`` to ``last``.
 
@@ -167,8 +173,7 @@ def coverage_cube(participants: ibis.Table, first: str, last: str) -> ibis.Table
     cube = cube.filter(_.participants > 0)
     return cube.select(
         "regency_code", "segment",
-        period=((cube.month // 12).cast("string").lpad(4, "0") + "-"
-                + (cube.month % 12 + 1).cast("string").lpad(2, "0")),
+        period=period_string(cube.month),
         participants=cube.participants.cast("int64"),
     )
 

@@ -8,7 +8,6 @@ there so the same figures can be computed on Spark.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import ibis
 import pyarrow as pa
@@ -86,6 +85,27 @@ class Warehouse:
         tmp.rename(target)
         shutil.rmtree(old, ignore_errors=True)
         self._spark_loaded.discard(name)  # the next read registers the new files
+
+    def append(self, tables: dict[str, pa.Table]) -> None:
+        """Append rows to several DuckDB tables (created on first use) in one transaction."""
+        if self.engine != "duckdb":
+            raise WarehouseError("decisions live in the DuckDB warehouse: run without --engine spark")
+        raw = self.con.con
+        views = {name: f"_cakupan_append_{i}" for i, name in enumerate(tables)}
+        for name, view in views.items():
+            raw.register(view, tables[name])
+        try:
+            raw.execute("BEGIN TRANSACTION")
+            for name, view in views.items():
+                raw.execute(f'CREATE TABLE IF NOT EXISTS "{name}" AS SELECT * FROM {view} LIMIT 0').fetchall()
+                raw.execute(f'INSERT INTO "{name}" SELECT * FROM {view}').fetchall()
+            raw.execute("COMMIT")
+        except Exception:
+            raw.execute("ROLLBACK")
+            raise
+        finally:
+            for view in views.values():
+                raw.unregister(view)
 
     def export_parquet(self, names: list[str] | None = None) -> list[str]:
         """Copy DuckDB tables to the Parquet directory the Spark engine reads."""
