@@ -94,3 +94,17 @@ def test_commit_makes_a_cohort_counted_in_coverage_and_tracked_month_by_month(se
     assert "tidak aktif setelah sponsor berakhir 198" in lapsed.stdout
     listing = runner.invoke(app, ["sponsor", "status", "-w", str(own)])
     assert cohort in listing.stdout and "APBD uji" in listing.stdout
+
+
+def test_an_empty_or_unusable_list_is_explained(setup, tmp_path):
+    wh, _ = setup
+    empty = tmp_path / "empty.csv"
+    empty.write_text("NIK,KODE_DESA\n")
+    result = runner.invoke(app, ["sponsor", "plan", "--budget", "10000000", "--region", "33.22",
+                                 "--candidates", str(empty), "-w", str(wh)])
+    assert result.exit_code == 2 and "the candidate list is empty" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("NIK,KODE_DESA\n123,3322012001\n")
+    result = runner.invoke(app, ["sponsor", "plan", "--budget", "10000000", "--region", "33.22",
+                                 "--candidates", str(bad), "-w", str(wh)])
+    assert result.exit_code == 2 and "row 2" in result.output

@@ -98,8 +98,11 @@ def make_plan(wh, candidates_file: Path, budget: int, months: int, sponsor: str,
                          priority=pri)
     req.check()
     table, rejected = read_candidates(candidates_file, list(pri.flags))
+    if table.num_rows == 0 and rejected.height == 0:
+        raise ValueError(f"{candidates_file.name}: the candidate list is empty")
     if table.num_rows == 0:
-        raise ValueError(f"{candidates_file.name}: no usable candidate (every row was rejected)")
+        raise ValueError(f"{candidates_file.name}: no usable candidate: all {rejected.height} rows have an "
+                         f"unusable NIK or village code (first: row {rejected['row'][0]}, {rejected['reason'][0]})")
     assessed = sp.assess(ibis.memtable(table), participants, req, as_of)
     chosen = sp.select(assessed, req)
     rows = wh.to_arrow(chosen.order_by(["rank", "row"])).to_pylist()
