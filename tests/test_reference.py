@@ -2,7 +2,8 @@ from cakupan import reference
 
 
 def _by_code():
-    return {r["region_code"]: r for r in reference.workforce_reference().to_pylist()}
+    return {r["region_code"]: r for r in reference.workforce_reference().to_pylist()
+            if r["employment_status"] is None and r["sector"] is None}
 
 
 def test_article_figures_are_shipped_with_sources():
@@ -42,3 +43,23 @@ def test_umk_is_whole_rupiah():
     assert reference.umk(2021)["3374"] == 2_810_025
     assert reference.umk(2021)["3322"] == 2_302_798  # 2,302,797.59 rounded half up
     assert len(reference.umk(2022)) == 40
+
+
+def test_status_and_sector_splits_add_up_to_each_region_and_are_estimated():
+    rows = reference.workforce_reference().to_pylist()
+    totals = _by_code()
+    for code in ("33", "34", "3374", "3471"):
+        for column in ("employment_status", "sector"):
+            part = [r for r in rows if r["region_code"] == code and r[column] is not None]
+            assert sum(r["employed"] for r in part) == totals[code]["employed"]
+            assert all(r["estimated"] for r in part)
+    statuses = {r["employment_status"] for r in rows if r["employment_status"]}
+    assert statuses == {1, 2, 3, 4, 5, 6, 7}
+
+
+def test_pools_follow_the_published_informal_share():
+    from decimal import Decimal
+
+    shares = reference.status_shares("34")
+    assert sum(shares[s] for s in reference.INFORMAL_STATUSES) == Decimal("55.36")
+    assert sum(shares.values()) == 100

@@ -84,8 +84,72 @@ def allocate_regencies(published: list[dict], pop: dict[str, int]) -> list[dict]
     return out
 
 
+WAGE_STATUSES = (3, 4)
+INFORMAL_STATUSES = (1, 2, 5, 6, 7)
+OTHER_SECTORS = 99
+"""Sector code for the employed in the 12 groups no found publication splits out."""
+SPLIT_NOTE = ("estimated: {what} of {code} split by {basis}; see data/sakernas_splits.csv "
+              "(cakupan.reference.split_rows)")
+
+
+@lru_cache(maxsize=None)
+def splits() -> list[dict]:
+    return [{**r, "value": Decimal(r["value"])} for r in _rows("sakernas_splits.csv")]
+
+
+def _share(dimension: str, region: str) -> dict[int, Decimal]:
+    """Category -> percent for a region, falling back to the national (00) figure."""
+    out: dict[int, Decimal] = {}
+    for scope in ("00", region):  # regional figures override national ones
+        for r in splits():
+            if r["dimension"] == dimension and r["region_code"] == scope:
+                out[int(r["category"])] = r["value"]
+    return out
+
+
+def status_shares(province: str) -> dict[int, Decimal]:
+    """Percent of employed by the 7 statuses: the province's informal share split over the
+    informal statuses, the rest over statuses 3 and 4, in national proportions."""
+    informal = next(r["value"] for r in splits()
+                    if r["dimension"] == "informal" and r["region_code"] == province)
+    national = _share("status", province)
+    out = {}
+    for group, total in ((WAGE_STATUSES, 100 - informal), (INFORMAL_STATUSES, informal)):
+        weight = sum(national[s] for s in group)
+        out.update({s: total * national[s] / weight for s in group})
+    return out
+
+
+def sector_shares(province: str) -> dict[int, Decimal]:
+    """Percent of employed by the sector groups found, the remainder as OTHER_SECTORS."""
+    found = _share("sector", province)
+    return {**found, OTHER_SECTORS: 100 - sum(found.values())}
+
+
+def split_rows(totals: list[dict]) -> list[dict]:
+    """Workforce rows by employment status and by sector for every total row of provinces
+    with a published informal share; each region's rows add up to its employed exactly."""
+    provinces = {r["region_code"] for r in splits() if r["dimension"] == "informal"}
+    out = []
+    for row in totals:
+        prov = row["region_code"][:2]
+        if prov not in provinces or row["employment_status"] is not None or row["sector"] is not None:
+            continue
+        for column, shares, basis in (
+                ("employment_status", status_shares(prov), f"informal share of province {prov} and national status proportions"),
+                ("sector", sector_shares(prov), "published sector shares (province where found, else national)")):
+            codes = sorted(shares)
+            counts = largest_remainder(row["employed"], [float(shares[c]) for c in codes])
+            for code, n in zip(codes, counts):
+                out.append({**row, "employment_status": None, "sector": None, column: code,
+                            "employed": int(n), "unemployed": None, "estimated": True,
+                            "source": SPLIT_NOTE.format(what="employed", code=row["region_code"], basis=basis)})
+    return out
+
+
 def workforce_reference() -> pa.Table:
-    """Published rows plus estimated regency rows, typed as the workforce contract."""
+    """Published rows, estimated regency rows, and estimated splits by status and sector,
+    typed as the workforce contract."""
     published = published_workforce()
-    rows = published + allocate_regencies(published, population())
-    return pa.Table.from_pylist(rows, schema=WORKFORCE.schema.to_pyarrow())
+    totals = published + allocate_regencies(published, population())
+    return pa.Table.from_pylist(totals + split_rows(totals), schema=WORKFORCE.schema.to_pyarrow())
