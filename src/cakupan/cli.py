@@ -26,8 +26,10 @@ app.add_typer(warehouse_app, name="warehouse")
 
 
 def _register_subcommands() -> None:
-    from cakupan import cli_iuran, cli_sponsor
+    from cakupan import cli_analysis, cli_iuran, cli_sponsor
 
+    app.command("potential")(cli_analysis.potential)
+    app.command("performance")(cli_analysis.performance)
     app.add_typer(cli_iuran.app, name="iuran")
     app.add_typer(cli_sponsor.app, name="sponsor")
 
@@ -158,6 +160,7 @@ def coverage(
     region: Optional[str] = typer.Option(None, help="Only this province or regency, e.g. 33 or 33.74."),
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table, csv, json or xlsx"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (xlsx needs it)."),
+    chart: Optional[Path] = typer.Option(None, "--chart", help="Also draw a ranked bar chart: out.png or out.html."),
     lang: Lang = LANG_OPT, engine: Optional[Engine] = ENGINE_OPT,
     warehouse: Optional[Path] = WAREHOUSE_OPT,
 ) -> None:
@@ -180,6 +183,10 @@ def coverage(
     except WarehouseError as e:
         fail(str(e))
     emit(report, fmt, output, lang.value)
+    if chart and by is not By.segment:
+        from cakupan.cli_analysis import coverage_chart
+
+        coverage_chart(report, chart, lang.value)
     wh.close()
 
 
@@ -196,7 +203,29 @@ def brief(period: str = PERIOD_OPT, lang: Lang = LANG_OPT, engine: Optional[Engi
     except WarehouseError as e:
         fail(str(e))
     console.print(coverage_brief(rows, names, period, lang.value), soft_wrap=False)
+    for paragraph in _more_paragraphs(wh, period, lang.value):
+        console.print()
+        console.print(paragraph, soft_wrap=False)
     wh.close()
+
+
+def _more_paragraphs(wh, period: str, lang: str) -> list[str]:
+    """Potential and performance paragraphs, when the warehouse has what they need."""
+    from cakupan import cli_analysis
+    from cakupan.reports.brief import performance_brief, potential_brief
+
+    out = []
+    if wh.has("employers"):
+        try:
+            pools = cli_analysis.potential_rows(wh, period, "segment")
+            sectors = cli_analysis.potential_rows(wh, period, "sector")
+            out.append(potential_brief(pools, sectors, lang))
+        except typer.Exit:
+            pass
+    rows, status, _ = cli_analysis.performance_rows(wh, int(period[:4]), None, None)
+    rows = [r for r in rows if r["period"] <= period]
+    text = performance_brief(rows, status if rows and rows[-1]["period"][5:] == "12" else None, lang)
+    return out + ([text] if text else [])
 
 
 @warehouse_app.command("info")
@@ -207,6 +236,18 @@ def warehouse_info(engine: Optional[Engine] = ENGINE_OPT, warehouse: Optional[Pa
         if wh.has(name):
             n = wh.to_arrow(wh.table(name).count().as_table()).column(0)[0].as_py()
             console.print(f"  {name:<14} {n:>12,}".replace(",", "."))
+    wh.close()
+
+
+@warehouse_app.command("reference")
+def warehouse_reference(warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
+    """Reload the shipped reference figures (regions, workforce and its estimated splits),
+    replacing the regions and workforce tables."""
+    from cakupan.reference_tables import load_reference
+
+    wh = open_wh(Engine.duckdb, warehouse)
+    for name, n in load_reference(wh, replace=True).items():
+        console.print(f"  {name:<14} {n:>12,}".replace(",", "."))
     wh.close()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from cakupan.coverage import CoverageRow, percent
-from cakupan.reports.format import integer
+from cakupan.reports.format import decimal, integer
 
 MONTHS_ID = ("Januari Februari Maret April Mei Juni Juli Agustus September Oktober "
              "November Desember").split()
@@ -76,3 +76,51 @@ def _estimated_note(rows: list[CoverageRow], lang: str) -> str:
         return ""
     return (" (sebagian angka merupakan estimasi)" if lang == "id"
             else " (some figures are estimates)")
+
+
+def potential_brief(pool_rows: list[dict], sector_rows: list[dict], lang: str = "id") -> str:
+    """A paragraph on the uncovered potential: by pool, then the largest sectors."""
+    from cakupan.reports.potential_report import opportunities
+
+    employed = sum(r["employed"] for r in pool_rows)
+    potential = sum(r["potential"] for r in pool_rows)
+    n = integer(potential, lang)
+    if lang == "id":
+        text = (f"Masih terdapat sekitar {n} pekerja yang belum terlindungi dari {integer(employed, lang)} "
+                f"penduduk bekerja. {opportunities(pool_rows, 'segment', lang)}")
+    else:
+        text = (f"About {n} of {integer(employed, lang)} employed people are still unprotected. "
+                f"{opportunities(pool_rows, 'segment', lang)}")
+    if sector_rows:
+        text += " " + opportunities(sector_rows, "sector", lang)
+    return text + (" (Angka potensi merupakan estimasi.)" if lang == "id" else " (Potential figures are estimates.)")
+
+
+def performance_brief(rows: list[dict], status: str | None, lang: str = "id") -> str:
+    """A paragraph on the year so far: change since January, the last months, the target."""
+    from cakupan.reports.performance_report import STATUS_WORDS
+
+    seen = [r for r in rows if r["active"] is not None]
+    if len(seen) < 2:
+        return ""
+    first, last = seen[0], seen[-1]
+    low = min(seen, key=lambda r: r["active"])
+    change = last["active"] - first["active"]
+    i = 0 if lang == "id" else 1
+    if i == 0:
+        text = (f"Sepanjang {month_name(first['period'], lang)} hingga {month_name(last['period'], lang)}, "
+                f"peserta aktif {'bertambah' if change >= 0 else 'berkurang'} {integer(abs(change), lang)} orang; "
+                f"titik terendah terjadi pada {month_name(low['period'], lang)} ({integer(low['active'], lang)}) "
+                f"sebelum pulih menjadi {integer(last['active'], lang)} pada {month_name(last['period'], lang)}.")
+    else:
+        text = (f"From {month_name(first['period'], lang)} to {month_name(last['period'], lang)} active "
+                f"participants {'grew' if change >= 0 else 'fell'} by {integer(abs(change), lang)}; the low point "
+                f"was {month_name(low['period'], lang)} ({integer(low['active'], lang)}) before recovering to "
+                f"{integer(last['active'], lang)} in {month_name(last['period'], lang)}.")
+    if last.get("target"):
+        pct = decimal(last["achievement_pct"], lang)
+        text += (f" Capaian terhadap target bulan itu {pct} persen." if i == 0 else
+                 f" Achievement against that month's target: {pct} percent.")
+    if status:
+        text += (" Status akhir tahun: " if i == 0 else " Year-end status: ") + STATUS_WORDS[status][i] + "."
+    return text

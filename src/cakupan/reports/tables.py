@@ -52,7 +52,8 @@ def to_rich(report: Report, lang: str = "id") -> Table:
     for c in columns:
         numeric = report.kinds[c] in ("int", "pct")
         table.add_column(fmt.short_label(c, lang), justify="right" if numeric else "left",
-                         no_wrap=numeric or report.kinds[c] == "code")
+                         no_wrap=numeric or report.kinds[c] == "code" or c == "period",
+                         min_width=7 if c == "period" else None)
     for i, row in enumerate(report.rows):
         last = row.get("region_code") == "TOTAL"
         cells = [_cell(row.get(c), report.kinds[c], lang) for c in columns]
