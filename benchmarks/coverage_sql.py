@@ -57,3 +57,35 @@ select coalesce(c.region_code, w.region_code) as region_code, coalesce(participa
        employed, unemployed
 from c full join w on c.region_code = w.region_code order by 1
 """
+
+POTENTIAL = """
+with a as (
+  select p.nik, p.village_code, p.segment, row_number() over (
+           partition by p.nik order by p.registered_date desc, p.kpj desc) as r
+  from participants p
+  where p.registered_date < date '{next_start}' and p.last_paid_month >= '{period}'
+),
+c as (select substr(village_code, 1, 4) as region_code,
+             case when segment = 'PU' then 'PU' else 'INFORMAL' end as pool, count(*) as covered
+      from a where r = 1 and segment <> 'PMI' group by all),
+latest as (select region_code, max(period) as wp from workforce
+           where employment_status is not null and period <= '{period}' and length(region_code) = 4
+           group by 1),
+w as (select w.region_code, case when employment_status in (3, 4) then 'PU' else 'INFORMAL' end as pool,
+             sum(employed) as employed
+      from workforce w join latest l on w.region_code = l.region_code and w.period = l.wp
+      where employment_status is not null group by all)
+select w.region_code, w.pool, w.employed, coalesce(c.covered, 0) as covered,
+       w.employed - coalesce(c.covered, 0) as potential
+from w left join c on w.region_code = c.region_code and w.pool = c.pool order by 1, 2
+"""
+
+FLOWS = """
+with reg as (select strftime(registered_date, '%Y-%m') as period, count(*) as new from participants
+             where strftime(registered_date, '%Y-%m') between '{first}' and '{last}' group by 1),
+lap as (select strftime(strptime(last_paid_month || '-01', '%Y-%m-%d') + interval 1 month, '%Y-%m') as period,
+               count(*) as lapsed from participants where last_paid_month is not null group by 1)
+select coalesce(reg.period, lap.period) as period, coalesce(new, 0), coalesce(lapsed, 0)
+from reg full join lap using (period)
+where coalesce(reg.period, lap.period) between '{first}' and '{last}' order by 1
+"""
