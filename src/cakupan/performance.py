@@ -29,11 +29,16 @@ def monthly_flows(participants: ibis.Table, first: str, last: str, within: str |
         p = p.filter(p.village_code.startswith(within))
     if segment:
         p = p.filter(p.segment == segment)
-    reg = p.mutate(period=cov.period_string(cov.month_number(p.registered_date)))
-    reg = reg.filter(reg.period.between(first, last)).group_by("period").agg(new=_.count())
-    lapse = p.filter(p.last_paid_month.notnull()).mutate(
-        period=cov.period_string(cov.period_number(p.last_paid_month) + 1))
-    lapse = lapse.filter(lapse.period.between(first, last)).group_by("period").agg(lapsed=_.count())
+    # filter on the raw columns first, then derive the month only for the rows kept
+    reg = p.filter(p.registered_date >= ibis.date(cov.month_start(first)),
+                   p.registered_date < ibis.date(cov.next_month_start(last)))
+    reg = (reg.mutate(period=cov.period_string(cov.month_number(reg.registered_date)))
+           .group_by("period").agg(new=_.count()))
+    before = period_of(month_index(first) - 1), period_of(month_index(last) - 1)
+    lapse = p.filter(p.last_paid_month.between(*before))
+    lapse = (lapse.group_by("last_paid_month").agg(lapsed=_.count())
+             .mutate(period=cov.period_string(cov.period_number(_.last_paid_month) + 1))
+             .select("period", "lapsed"))
     return reg.outer_join(lapse, "period").select(
         period=ibis.coalesce(reg.period, lapse.period),
         new=reg.new.fill_null(0), lapsed=lapse.lapsed.fill_null(0)).order_by("period")
