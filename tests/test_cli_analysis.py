@@ -63,3 +63,20 @@ def test_coverage_chart_and_the_brief_with_potential_and_performance(wh, tmp_pat
     assert result.exit_code == 0 and "https://" not in (tmp_path / "c.html").read_text()[:5000]
     brief = runner.invoke(app, ["brief", "-w", wh])
     assert "belum terlindungi" in brief.stdout and "titik terendah terjadi pada Agustus 2021" in brief.stdout
+
+
+def test_targets_give_achievement_and_a_verdict(wh, tmp_path):
+    from pathlib import Path
+
+    own = tmp_path / "t.duckdb"
+    own.write_bytes(Path(wh).read_bytes())
+    example = Path(__file__).resolve().parents[1] / "examples" / "targets_2021.csv"
+    result = runner.invoke(app, ["targets", "import", str(example), "--cascade", "employed", "-w", str(own)])
+    assert result.exit_code == 0, result.output
+    assert "dibaca 24 = diterima 24 + karantina 0" in result.stdout
+    assert "480 target kabupaten/kota dari 24 target provinsi" in result.stdout
+    out = rows(runner.invoke(app, ["performance", "--year", "2021", "--region", "33", "-f", "csv", "-w", str(own)]))
+    jan = out[0]
+    assert jan["target"] == "3020000" and jan["achievement_pct"]
+    perf = runner.invoke(app, ["performance", "--year", "2021", "--region", "33", "-w", str(own)])
+    assert "Status:" in perf.stdout

@@ -26,12 +26,13 @@ app.add_typer(warehouse_app, name="warehouse")
 
 
 def _register_subcommands() -> None:
-    from cakupan import cli_analysis, cli_iuran, cli_sponsor
+    from cakupan import cli_analysis, cli_iuran, cli_sponsor, cli_targets
 
     app.command("potential")(cli_analysis.potential)
     app.command("performance")(cli_analysis.performance)
     app.add_typer(cli_iuran.app, name="iuran")
     app.add_typer(cli_sponsor.app, name="sponsor")
+    app.add_typer(cli_targets.app, name="targets")
 
 
 _register_subcommands()

@@ -35,6 +35,9 @@ class Column:
     required: bool
     doc: str
     allowed: tuple[str, ...] = ()
+    synonyms: tuple[tuple[str, str], ...] = ()
+    """Other spellings of allowed values, ``(SPELLING, VALUE)``; matched after the value is
+    upper-cased with spaces and hyphens turned into ``_`` (e.g. ``("PROVINSI", "PROVINCE")``)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,10 @@ class Contract:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     rules: tuple[str, ...] = field(default=())
+    aliases: tuple[tuple[str, str], ...] = ()
+    """Header names that mean a column of this table only, ``(header, column)``; applied
+    after the readers' shared aliases (``kode_wilayah``, which the readers already rename to
+    ``region_code``, is listed here as ``region_code``)."""
 
     @property
     def schema(self) -> ibis.Schema:
@@ -127,4 +134,70 @@ WORKFORCE = Contract(
     ),
 )
 
-CONTRACTS = {c.name: c for c in (PARTICIPANTS, EMPLOYERS, WORKFORCE)}
+TARGET_LEVELS = ("PROVINCE", "REGENCY", "BRANCH")
+TARGET_SEGMENTS = ("ALL",) + SEGMENTS
+ALL_SEGMENTS = "ALL"
+
+_LEVEL_SYNONYMS = tuple(
+    [(w, "PROVINCE") for w in ("PROVINSI", "PROV", "PROV.", "PROPINSI")]
+    + [(w, "REGENCY") for w in ("KABUPATEN", "KAB", "KAB.", "KOTA", "KAB/KOTA", "KAB./KOTA",
+                                "KAB_KOTA", "KABUPATEN/KOTA", "KABUPATEN_KOTA", "KABKOTA", "CITY")]
+    + [(w, "BRANCH") for w in ("CABANG", "KC", "KCP", "KANTOR_CABANG")]
+)
+
+TARGETS = Contract(
+    name="targets",
+    doc="Targets of active distinct workers per area, segment and month (e.g. from the RKAT).",
+    key=("level", "area_code", "segment", "period"),
+    columns=(
+        Column("level", S, True, "PROVINCE, REGENCY or BRANCH (provinsi, kabupaten/kota, cabang)",
+               TARGET_LEVELS, _LEVEL_SYNONYMS),
+        Column("area_code", S, True,
+               "2-digit province or 4-digit regency Kemendagri code, or a branch code"),
+        Column("segment", S, True, "ALL (semua) or one membership segment", TARGET_SEGMENTS,
+               (("SEMUA", "ALL"), ("SEMUA_SEGMEN", "ALL"), ("TOTAL", "ALL"))),
+        Column("period", S, True, "month the target is for, YYYY-MM"),
+        Column("target", I64, True, "target number of active distinct workers, >= 0"),
+        Column("source", S, False, "where the target comes from, e.g. RKAT 2021"),
+        Column("cascaded_from", S, False,
+               "how a cascaded row was derived, e.g. PROVINCE 33 x share of employed (2021-08); "
+               "empty for imported rows"),
+    ),
+    rules=(
+        "(level, area_code, segment, period) is unique",
+        "a PROVINCE area_code is a 2-digit, a REGENCY area_code a 4-digit Kemendagri code",
+        "a BRANCH area_code exists in the branches table (import it first)",
+        "target is a non-negative integer",
+        "cascaded rows never replace an imported row with the same key",
+    ),
+    aliases=(
+        ("wilayah", "area_code"), ("region_code", "area_code"), ("kode_area", "area_code"),
+        ("kode", "area_code"), ("area", "area_code"),
+        ("tingkat", "level"), ("jenjang", "level"), ("level_wilayah", "level"),
+        ("bulan", "period"), ("bulan_target", "period"),
+        ("target_peserta", "target"), ("target_peserta_aktif", "target"),
+        ("target_aktif", "target"), ("target_tk_aktif", "target"),
+        ("diturunkan_dari", "cascaded_from"), ("kaskade", "cascaded_from"),
+    ),
+)
+
+BRANCHES = Contract(
+    name="branches",
+    doc="BPJS Ketenagakerjaan branch offices and the regencies/cities each serves "
+        "(one row per branch and regency).",
+    key=("branch_code", "regency_code"),
+    columns=(
+        Column("branch_code", S, True, "branch office code, e.g. KC-SMG"),
+        Column("branch_name", S, True, "branch office name, e.g. Semarang Pemuda"),
+        Column("regency_code", S, True, "4-digit Kemendagri regency/city code the branch serves"),
+    ),
+    rules=("(branch_code, regency_code) is unique", "regency_code exists in the region master"),
+    aliases=(
+        ("kode_cabang", "branch_code"), ("cabang", "branch_code"), ("kode_kc", "branch_code"),
+        ("kantor_cabang", "branch_code"),
+        ("nama_cabang", "branch_name"), ("nama_kc", "branch_name"), ("name", "branch_name"),
+        ("region_code", "regency_code"), ("wilayah", "regency_code"),
+    ),
+)
+
+CONTRACTS = {c.name: c for c in (PARTICIPANTS, EMPLOYERS, WORKFORCE, TARGETS, BRANCHES)}

@@ -6,14 +6,22 @@ its distinct stable English codes (in :data:`REASON_CODES` order), ``reason`` th
 sentences (in column order) joined with ``"; "``.
 
 Reason codes: ``required_missing``, ``bad_nik``, ``nik_mangled``, ``nik_conflict``,
-``bad_id`` (KPJ/NPP/NPWP not digits), ``unknown_region``, ``bad_date``, ``future_date``,
+``bad_id`` (KPJ/NPP/NPWP not digits), ``unknown_region``, ``unknown_branch`` (a branch
+target whose branch is not in the ``branches`` table, see :func:`known_values`),
+``bad_date``, ``future_date``,
 ``bad_month``, ``unknown_value``, ``bad_number``, ``pu_without_npp``,
 ``paid_before_registered``, ``duplicate_key``. A missing required *column* is not a row
 problem: :func:`check_columns` raises :class:`IngestError` for the whole file.
+
+A contract may name its own header aliases (``Contract.aliases``) and value spellings
+(``Column.synonyms``); both are applied here, after the readers' shared aliases.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -35,11 +43,33 @@ REGION_KINDS = {"village_code": (10,), "regency_code": (4,), "region_code": (2, 
 ID_COLUMNS = {"kpj": "KPJ", "npp": "NPP", "npwp": "NPWP"}
 REASON_CODES = (
     "required_missing", "bad_nik", "nik_mangled", "nik_conflict", "bad_id", "unknown_region",
-    "bad_date", "future_date", "bad_month", "unknown_value", "bad_number", "pu_without_npp",
-    "paid_before_registered", "duplicate_key",
+    "unknown_branch", "bad_date", "future_date", "bad_month", "unknown_value", "bad_number",
+    "pu_without_npp", "paid_before_registered", "duplicate_key",
 )
 """Every row-level reason code, in the order ``reason_code`` lists them."""
 _MANGLED_RE = r"^[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+$|^\d+[.,]0+$"
+CODE_COLUMNS = ("area_code", "branch_code")
+"""Codes that are either a Kemendagri code (digits, maybe dotted: dots and spaces are
+dropped) or an office code (upper-cased, inner spaces collapsed)."""
+REGION_LEVELS = {"PROVINCE": (2, "provinsi"), "REGENCY": (4, "kabupaten/kota")}
+"""targets.level -> (code length, Indonesian name) for the area_code check."""
+
+_KNOWN: ContextVar[Mapping[str, frozenset[str]] | None] = ContextVar("cakupan_known_values",
+                                                                     default=None)
+
+
+@contextmanager
+def known_values(**values: Iterable[str]) -> Iterator[None]:
+    """Reference values that live in the warehouse, for rules the validator cannot check
+    from the file alone. ``known_values(branch_code=[...])``: a ``targets`` row of level
+    BRANCH whose area_code is not among them is quarantined as ``unknown_branch``.
+    Without it (a bare ``import_file``), branch codes are not checked -- import targets
+    through ``cakupan targets import``, which supplies the ``branches`` table."""
+    token = _KNOWN.set({k: frozenset(v) for k, v in values.items()})
+    try:
+        yield
+    finally:
+        _KNOWN.reset(token)
 
 
 @dataclass
@@ -59,10 +89,32 @@ def region_codes(length: int) -> tuple[str, ...]:
     return tuple(sorted(c for c in names() if len(c) == length))
 
 
+def apply_aliases(contract: Contract, df: pl.DataFrame, where: str = "file") -> pl.DataFrame:
+    """Rename the contract's own header aliases (``Contract.aliases``) to column names.
+
+    Two headers meaning the same column are merged when no row fills both (sheets of one
+    workbook concatenated), else :class:`IngestError`."""
+    aliases = dict(contract.aliases)
+    for old in [c for c in df.columns if c in aliases and c not in contract.names]:
+        new = aliases[old]
+        if new not in df.columns:
+            df = df.rename({old: new})
+            continue
+        filled = lambda c: pl.col(c).is_not_null() & (pl.col(c).cast(pl.String).str.strip_chars() != "")
+        if df.select((filled(old) & filled(new)).any()).item():
+            raise IngestError(f"{where}: kolom '{old}' dan '{new}' sama-sama berarti '{new}'; "
+                              "hapus salah satunya")
+        df = df.with_columns(pl.when(filled(new)).then(pl.col(new)).otherwise(pl.col(old))
+                             .alias(new)).drop(old)
+    return df
+
+
 def check_columns(contract: Contract, df: pl.DataFrame, where: str = "file") -> None:
     """Raise :class:`IngestError` when a required column is absent."""
+    aliases = dict(contract.aliases)
     present = [c for c in df.columns if c not in (ROW, SHEET)]
-    missing = [c.name for c in contract.columns if c.required and c.name not in present]
+    have = {c if c in contract.names else aliases.get(c, c) for c in present}
+    missing = [c.name for c in contract.columns if c.required and c.name not in have]
     if missing:
         raise IngestError(
             f"{where}: kolom wajib tidak ada: {', '.join(missing)}. "
@@ -148,6 +200,10 @@ def _column_stage(contract: Contract, name: str, today: date):
             pl.when(v.str.contains(r"^\d+$") & v.str.len_chars().is_in(list(lengths)))
             .then(pl.format(f"{name} {{}} tidak ada di daftar wilayah Kemendagri", v))
             .otherwise(pl.format(f"{name} harus kode wilayah {want} digit, tertulis '{{}}'", s)))))
+    elif name in CODE_COLUMNS:
+        t = s.str.replace_all(r"\s+", " ")
+        value = pl.when(t.str.contains(r"^[\d. ]+$")).then(t.str.replace_all(r"[\s.]", "")) \
+            .otherwise(t.str.to_uppercase())
     elif name == "programmes":
         allowed = list(col.allowed)
         items = (s.str.to_uppercase().str.replace_all(r"[;/|+\s]+", ",").str.split(",").list.eval(
@@ -161,6 +217,8 @@ def _column_stage(contract: Contract, name: str, today: date):
         value = s.str.to_uppercase().str.replace_all(r"[\s\-]+", "_")
         if name == "sex":
             value = value.replace(SEX_SYNONYMS)
+        if col.synonyms:
+            value = value.replace(dict(col.synonyms))
         problems.append(("unknown_value", pl.when(v.is_not_null() & ~v.is_in(list(col.allowed))).then(
             pl.format(f"{name} '{{}}' tidak dikenal (pilihan: {', '.join(col.allowed)})", s))))
     elif kind.is_date():
@@ -194,8 +252,30 @@ def _column_stage(contract: Contract, name: str, today: date):
     return value, problems
 
 
+def _target_problems() -> list[tuple[str, pl.Expr]]:
+    """targets: the area code must fit the level (a known province, regency or branch)."""
+    level, area = _v("level"), _v("area_code")
+    out = []
+    for lvl, (n, label) in REGION_LEVELS.items():
+        out.append(("unknown_region", pl.when((level == lvl) & area.is_not_null()
+                                              & ~area.is_in(region_codes(n))).then(
+            pl.when(area.str.contains(rf"^\d{{{n}}}$"))
+            .then(pl.format(f"area_code {{}} tidak ada di daftar {label} Kemendagri", area))
+            .otherwise(pl.format(f"level {lvl} memerlukan kode {label} {n} digit, tertulis '{{}}'",
+                                 _s("area_code"))))))
+    branches = (_KNOWN.get() or {}).get("branch_code")
+    if branches is not None:
+        out.append(("unknown_branch", pl.when((level == "BRANCH") & area.is_not_null()
+                                              & ~area.is_in(sorted(branches))).then(pl.format(
+            "cabang {} belum ada di tabel branches: impor dulu `cakupan targets branches FILE`",
+            area))))
+    return out
+
+
 def _cross_problems(contract: Contract) -> list[tuple[str, pl.Expr]]:
     """Rules that read several columns (after each column's own value is known)."""
+    if contract.name == "targets":
+        return _target_problems()
     if contract.name != "participants":
         return []
     nik_ok = pl.col("_nik_valid")
@@ -227,6 +307,7 @@ def _key_label(contract: Contract) -> pl.Expr:
 def validate_frame(contract: Contract, df: pl.DataFrame, today: date | None = None) -> ValidationResult:
     """Split ``df`` (strings, ``_row``, optional ``_sheet``) into accepted and quarantined."""
     today = today or date.today()
+    df = apply_aliases(contract, df)
     check_columns(contract, df)
     if ROW not in df.columns:
         df = df.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
