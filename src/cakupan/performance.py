@@ -83,7 +83,7 @@ def project(series: list[int], last_period: str, until: str, level: float = 0.8)
         pred = model.get_prediction(start=len(series), end=len(series) + steps - 1)
         frame = pred.summary_frame(alpha=1 - level)
     out = []
-    for i, (_, row) in enumerate(frame.iterrows()):
+    for i, (_label, row) in enumerate(frame.iterrows()):
         out.append(Projection(period_of(month_index(last_period) + i + 1), float(row["mean"]),
                               float(row["pi_lower"]), float(row["pi_upper"]), level))
     return out
