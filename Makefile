@@ -28,8 +28,12 @@ demo: install
 	$(VENV)/bin/cakupan coverage --period 2021-11 --by province
 	$(VENV)/bin/cakupan brief --period 2021-11
 	@echo
-	@echo "Next: '$(VENV)/bin/cakupan coverage --period 2021-11 --by regency', '... --by segment',"
-	@echo "      '$(VENV)/bin/cakupan coverage --help', or 'make test' and 'make bench'."
+	@echo "Next: $(VENV)/bin/cakupan coverage --period 2021-11 --by regency --chart cakupan.png"
+	@echo "      $(VENV)/bin/cakupan potential --by sector"
+	@echo "      $(VENV)/bin/cakupan targets import examples/targets_2021.csv --cascade employed"
+	@echo "      $(VENV)/bin/cakupan performance --year 2021 --region 33"
+	@echo "      $(VENV)/bin/cakupan iuran bpu --income 1000000 --period 2021-11"
+	@echo "      $(VENV)/bin/cakupan --help; make test; make bench"
 
 test: install-dev
 	$(PY) -m pytest
