@@ -12,7 +12,8 @@ import typer
 from cakupan import __version__
 from cakupan import coverage as cov
 from cakupan.cli_common import (ENGINE_OPT, LANG_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine, Fmt, Lang,
-                                check_period, console, emit, err, fail, open_wh, progress_bar)
+                                check_period, console, emit, err, fail, open_wh, print_import,
+                                progress_bar)
 from cakupan.warehouse import WarehouseError
 
 app = typer.Typer(
@@ -101,8 +102,6 @@ def import_(
     """
     from cakupan.ingest.load import IngestError, import_file
 
-    from cakupan.reports.format import integer
-
     wh = open_wh(Engine.duckdb, warehouse)
     with err.status(f"Mengimpor {file.name} ...") as status:
         try:
@@ -110,17 +109,7 @@ def import_(
                                  progress=lambda msg: status.update(f"{file.name}: {msg}"))
         except IngestError as e:
             fail(str(e))
-    n = integer
-    if report.already_imported:
-        console.print(f"Berkas ini sudah pernah diimpor (impor {report.import_id[:8]}); tidak ada perubahan.")
-    console.print(
-        f"{file.name}: dibaca {n(report.rows_read)} = diterima {n(report.accepted)} "
-        f"+ karantina {n(report.quarantined)} (baru {n(report.inserted)}; diperbarui "
-        f"{n(report.updated)}; sama {n(report.unchanged)})")
-    for code, count in sorted(report.reasons.items(), key=lambda kv: -kv[1]):
-        console.print(f"  karantina {code}: {n(count)}")
-    if report.quarantined:
-        console.print("Lihat alasannya: cakupan warehouse quarantine")
+    print_import(file, report)
     wh.close()
 
 

@@ -85,3 +85,19 @@ def emit(report, fmt: Fmt, output: Optional[Path], lang: str) -> None:
         console.print(f"Ditulis: {output}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def print_import(file: Path, report) -> None:
+    """Rows read = accepted + quarantined, what changed, and the reasons for quarantine."""
+    from cakupan.reports.format import integer as n
+
+    if report.already_imported:
+        console.print(f"Berkas ini sudah pernah diimpor (impor {report.import_id[:8]}); tidak ada perubahan.")
+    console.print(
+        f"{file.name}: dibaca {n(report.rows_read)} = diterima {n(report.accepted)} "
+        f"+ karantina {n(report.quarantined)} (baru {n(report.inserted)}; diperbarui "
+        f"{n(report.updated)}; sama {n(report.unchanged)})")
+    for code, count in sorted(report.reasons.items(), key=lambda kv: -kv[1]):
+        console.print(f"  karantina {code}: {n(count)}")
+    if report.quarantined:
+        console.print("Lihat alasannya: cakupan warehouse quarantine")

@@ -30,6 +30,7 @@ from cakupan.cli_common import (
     err,
     fail,
     open_wh,
+    print_import,
 )
 from cakupan.contracts import BRANCHES, TARGETS
 from cakupan.ingest.load import ImportReport, IngestError, import_file
@@ -207,17 +208,7 @@ def import_targets(wh, path: str | Path, sheet: str | None = None, cascade: str 
 # -- commands --------------------------------------------------------------------------------
 
 def _print_import(file: Path, report: ImportReport) -> None:
-    n = fmt.integer
-    if report.already_imported:
-        console.print(f"Berkas ini sudah pernah diimpor (impor {report.import_id[:8]}); tidak ada perubahan.")
-    console.print(
-        f"{file.name}: dibaca {n(report.rows_read)} = diterima {n(report.accepted)} "
-        f"+ karantina {n(report.quarantined)} (baru {n(report.inserted)}; diperbarui "
-        f"{n(report.updated)}; sama {n(report.unchanged)})")
-    for code, count in sorted(report.reasons.items(), key=lambda kv: -kv[1]):
-        console.print(f"  karantina {code}: {n(count)}")
-    if report.quarantined:
-        console.print("Lihat alasannya: cakupan warehouse quarantine")
+    print_import(file, report)
     if report.already_imported and report.reasons.get("unknown_branch"):
         console.print("Baris dengan cabang yang belum dikenal tetap di karantina: setelah "
                       "`cakupan targets branches FILE`, simpan baris itu sebagai berkas baru lalu impor.")
