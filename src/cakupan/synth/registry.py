@@ -11,6 +11,7 @@ slowdown in early 2021 and a recovery from September 2021.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -56,33 +57,19 @@ class SynthConfig:
         return {p: int(round(n * self.scale)) for p, n in self.active.items()}
 
 
-def registration_weight(end: int) -> Callable[[int], float]:
-    """New memberships per month: steady, weaker in the pandemic, a slowdown in Jan-Aug
-    2021 and a recovery from Sep 2021."""
-    def w(m: int) -> float:
-        if m < month_index("2019-01"):
-            return 0.55
-        if m < month_index("2020-03"):
-            return 1.0
-        if m < month_index("2021-01"):
-            return 0.75
-        if m < month_index("2021-09"):
-            return 0.35
-        return 2.4
-    return w
+PHASES = ("2019-01", "2020-03", "2021-01", "2021-09")
+"""History phases: before 2019, to the pandemic, the pandemic, the early-2021 slowdown,
+the recovery from September 2021."""
+REGISTRATION_WEIGHTS = (0.55, 1.0, 0.75, 0.35, 2.4)
+"""New memberships per month in each phase (relative)."""
+LAPSE_WEIGHTS = (0.45, 0.8, 1.3, 1.8, 0.5)
+"""Last paid months of lapsed memberships in each phase: heavier in the pandemic and early 2021."""
 
 
-def lapse_weight(m: int) -> float:
-    """Last paid month of lapsed memberships: heavier in the pandemic and early 2021."""
-    if m < month_index("2019-01"):
-        return 0.45
-    if m < month_index("2020-03"):
-        return 0.8
-    if m < month_index("2021-01"):
-        return 1.3
-    if m < month_index("2021-09"):
-        return 1.8
-    return 0.5
+def phase_weight(weights: tuple[float, ...]) -> Callable[[int], float]:
+    """A month-index -> weight function taking ``weights[k]`` in phase ``k``."""
+    bounds = [month_index(p) for p in PHASES]
+    return lambda m: weights[bisect.bisect_right(bounds, m)]
 
 
 def _choice(rng, table: dict, n: int) -> np.ndarray:
@@ -170,9 +157,8 @@ class RegistryBuilder:
         rng, end, n = self.rng, self.end, len(person)
         seg = np.where(is_active, _choice(rng, SEGMENT_SHARE_ACTIVE, n),
                        _choice(rng, SEGMENT_SHARE_LAPSED, n))
-        reg_w = registration_weight(end)
-        reg = draw_months(rng, n, month_index("2008-01"), end, reg_w)
-        last_lapsed = draw_months(rng, n, month_index("2010-01"), end - 1, lapse_weight)
+        reg = draw_months(rng, n, month_index("2008-01"), end, phase_weight(REGISTRATION_WEIGHTS))
+        last_lapsed = draw_months(rng, n, month_index("2010-01"), end - 1, phase_weight(LAPSE_WEIGHTS))
         duration = rng.geometric(1 / 30, n)
         # nobody registers before the month they turn 15 (everyone is 17+ in the last month)
         born = people["birth_date"].to_numpy()[person].astype("datetime64[M]").astype(np.int64)
