@@ -27,13 +27,14 @@ app.add_typer(warehouse_app, name="warehouse")
 
 
 def _register_subcommands() -> None:
-    from cakupan import cli_analysis, cli_iuran, cli_sponsor, cli_targets
+    from cakupan import cli_analysis, cli_iuran, cli_lists, cli_sponsor, cli_targets
 
     app.command("potential")(cli_analysis.potential)
     app.command("performance")(cli_analysis.performance)
     app.add_typer(cli_iuran.app, name="iuran")
     app.add_typer(cli_sponsor.app, name="sponsor")
     app.add_typer(cli_targets.app, name="targets")
+    app.add_typer(cli_lists.app, name="lists")
 
 
 _register_subcommands()

@@ -1,0 +1,131 @@
+"""Import a partner's list (CSV, XLSX, Parquet): map its columns, normalise identities,
+keep every row — usable rows in ``list_rows``, the rest in ``quarantine`` with the reason.
+
+A row is usable when it carries a structurally valid NIK, or a name with a birth date (the
+probabilistic matcher needs at least that). A bad NIK on a row that still has a name and a
+birth date is kept, flagged with the NIK problem, so matching can try without it.
+Each import of a source is a version; importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+
+from cakupan.identity.nik import validate_nik_frame
+from cakupan.ingest.load import file_sha256
+from cakupan.ingest.readers import ROW, IngestError, read_table_file
+from cakupan.ingest.validate import SEX_SYNONYMS, _parse_date as parse_date
+from cakupan.lists.columns import guess_columns
+
+LIST_ROWS = "list_rows"
+LIST_IMPORTS = "list_imports"
+SHEET = "_sheet"
+
+
+@dataclass
+class ListImport:
+    source: str
+    file: str
+    sha256: str
+    import_id: str = ""
+    rows_read: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    already_imported: bool = False
+    columns: dict[str, str] = field(default_factory=dict)
+    nik_problems: dict[str, int] = field(default_factory=dict)
+
+
+def _text(df: pl.DataFrame, header: str | None) -> pl.Expr:
+    if header is None:
+        return pl.lit(None, pl.String)
+    return pl.col(header).cast(pl.String).str.strip_chars().replace("", None)
+
+
+def normalise(df: pl.DataFrame, cols: dict[str, str], segment: str | None,
+              occupation: str | None) -> pl.DataFrame:
+    """The list in canonical columns (strings in, typed identity columns out)."""
+    place_date = _text(df, cols.get("birth_place_date"))
+    date_text = pl.coalesce(_text(df, cols.get("birth_date")),
+                            place_date.str.split(",").list.last().str.strip_chars())
+    sex = _text(df, cols.get("sex")).str.to_uppercase().str.replace_all(r"[\s\-]+", "_")
+    out = df.select(
+        pl.col(ROW).cast(pl.Int64).alias("row_number"),
+        (pl.col(SHEET) if SHEET in df.columns else pl.lit(None, pl.String)).alias("sheet"),
+        _text(df, cols.get("nik")).alias("nik_raw"),
+        _text(df, cols.get("name")).str.replace_all(r"\s+", " ").alias("name"),
+        parse_date(date_text).alias("birth_date"),
+        pl.when(sex.is_in(["L", "P"])).then(sex).otherwise(sex.replace_strict(SEX_SYNONYMS, default=None)).alias("sex"),
+        *[_text(df, cols.get(f)).alias(f) for f in
+          ("address", "village", "district", "regency", "village_code", "jkn_number")],
+        _text(df, cols.get("phone")).str.replace_all(r"[^\d+]", "").str.replace(r"^\+?62", "0").alias("phone"),
+        pl.coalesce(_text(df, cols.get("occupation")).str.to_lowercase(), pl.lit(occupation)).alias("occupation"),
+        pl.lit(segment, pl.String).alias("segment"),
+    )
+    out = validate_nik_frame(out, "nik_raw", prefix="_n")
+    return out.with_columns(
+        nik=pl.when(pl.col("_n_valid")).then(pl.col("_n_clean")),
+        nik_problem=pl.col("_n_problem"), nik_warning=pl.col("_n_warning"),
+        nik_conflict=(pl.col("_n_valid") & pl.col("birth_date").is_not_null()
+                      & (pl.col("_n_birth_date") != pl.col("birth_date")))
+        | (pl.col("_n_valid") & pl.col("sex").is_not_null() & (pl.col("_n_sex") != pl.col("sex"))),
+    ).drop([c for c in out.columns if c.startswith("_n_")])
+
+
+def usable(frame: pl.DataFrame) -> pl.Expr:
+    return pl.col("nik").is_not_null() | (pl.col("name").is_not_null() & pl.col("birth_date").is_not_null())
+
+
+def import_list(wh, path: str | Path, source: str, segment: str | None = None,
+                occupation: str | None = None, columns: dict[str, str] | None = None,
+                sheet: str | None = None) -> ListImport:
+    """Read, map, normalise and store one version of a partner's list, atomically."""
+    if wh.engine != "duckdb":
+        raise IngestError("lists are imported into the DuckDB warehouse: run without --engine spark")
+    path = Path(path)
+    report = ListImport(source=source, file=str(path), sha256=file_sha256(path))
+    raw = wh.con.con
+    if LIST_IMPORTS in wh.con.list_tables():
+        prev = raw.execute(f"SELECT import_id, rows_read, accepted, quarantined FROM {LIST_IMPORTS} "
+                           "WHERE source = ? AND sha256 = ?", [source, report.sha256]).fetchall()
+        if prev:
+            report.import_id, report.rows_read, report.accepted, report.quarantined = prev[0]
+            report.already_imported = True
+            return report
+    parts = read_table_file(path, sheet)
+    frames = [df.with_columns(pl.lit(name).alias(SHEET)) if name else df for name, df in parts]
+    df = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    report.columns = guess_columns(df.columns, columns)
+    rows = normalise(df, report.columns, segment, occupation)
+    report.rows_read = rows.height
+    ok = rows.filter(usable(rows))
+    bad = rows.filter(~usable(rows))
+    report.accepted, report.quarantined = ok.height, bad.height
+    assert report.rows_read == report.accepted + report.quarantined
+    report.nik_problems = dict(ok.filter(pl.col("nik_problem").is_not_null())
+                               .group_by("nik_problem").len().iter_rows())
+    report.import_id = uuid.uuid4().hex
+    stored = ok.with_columns(pl.lit(source).alias("source"), pl.lit(report.import_id).alias("import_id"))
+    quarantine = bad.select(
+        pl.lit(report.import_id).alias("import_id"), pl.lit(f"list:{source}").alias("table_name"),
+        pl.lit(str(path)).alias("source_file"), "sheet", "row_number",
+        pl.lit("unusable_identity").alias("reason_code"),
+        pl.lit("tanpa NIK yang valid dan tanpa nama + tanggal lahir: tidak bisa dicocokkan; "
+               "lengkapi NIK atau nama dan tanggal lahir").alias("reason"),
+        pl.struct(pl.all()).struct.json_encode().alias("raw"),
+    )
+    meta = pa.Table.from_pylist([{
+        "import_id": report.import_id, "source": source, "file": str(path), "sha256": report.sha256,
+        "rows_read": report.rows_read, "accepted": report.accepted, "quarantined": report.quarantined,
+        "imported_at": datetime.now(timezone.utc).replace(tzinfo=None)}])
+    tables = {LIST_ROWS: stored.to_arrow(), LIST_IMPORTS: meta}
+    if quarantine.height:
+        tables["quarantine"] = quarantine.to_arrow()
+    wh.append(tables)
+    return report
