@@ -78,7 +78,7 @@ def normalise(df: pl.DataFrame, cols: dict[str, str], segment: str | None,
     ).drop([c for c in out.columns if c.startswith("_n_")])
 
 
-def usable(frame: pl.DataFrame) -> pl.Expr:
+def usable() -> pl.Expr:
     return pl.col("nik").is_not_null() | (pl.col("name").is_not_null() & pl.col("birth_date").is_not_null())
 
 
@@ -104,8 +104,8 @@ def import_list(wh, path: str | Path, source: str, segment: str | None = None,
     report.columns = guess_columns(df.columns, columns)
     rows = normalise(df, report.columns, segment, occupation)
     report.rows_read = rows.height
-    ok = rows.filter(usable(rows))
-    bad = rows.filter(~usable(rows))
+    ok = rows.filter(usable())
+    bad = rows.filter(~usable())
     report.accepted, report.quarantined = ok.height, bad.height
     assert report.rows_read == report.accepted + report.quarantined
     report.nik_problems = dict(ok.filter(pl.col("nik_problem").is_not_null())
