@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -12,8 +11,7 @@ import typer
 from cakupan import __version__
 from cakupan import coverage as cov
 from cakupan.cli_common import (ENGINE_OPT, LANG_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine, Fmt, Lang,
-                                check_period, console, emit, err, fail, open_wh, print_import,
-                                progress_bar)
+                                check_period, console, emit, err, fail, open_wh, print_import)
 from cakupan.warehouse import WarehouseError
 
 app = typer.Typer(
@@ -27,8 +25,9 @@ app.add_typer(warehouse_app, name="warehouse")
 
 
 def _register_subcommands() -> None:
-    from cakupan import cli_analysis, cli_iuran, cli_lists, cli_sponsor, cli_targets
+    from cakupan import cli_analysis, cli_iuran, cli_lists, cli_sponsor, cli_synth, cli_targets
 
+    app.add_typer(cli_synth.app, name="synth")
     app.command("potential")(cli_analysis.potential)
     app.command("performance")(cli_analysis.performance)
     app.add_typer(cli_iuran.app, name="iuran")
@@ -57,36 +56,6 @@ def main(version: bool = typer.Option(False, "--version", help="Show the version
     if version:
         console.print(f"cakupan {__version__}")
         raise typer.Exit()
-
-
-@app.command()
-def synth(
-    scale: float = typer.Option(1.0, help="1.0 = the full Nov-2021 registry of Jateng & DIY "
-                                          "(3,475,262 active workers); 0.01 = 1 %."),
-    seed: int = typer.Option(7, help="Random seed; the same seed gives the same registry."),
-    engine: Optional[Engine] = ENGINE_OPT, warehouse: Optional[Path] = WAREHOUSE_OPT,
-) -> None:
-    """Generate a synthetic participant registry and employers, calibrated to Nov 2021.
-
-    Replaces the participants and employers tables; keeps existing workforce figures
-    (the shipped reference figures are loaded when the table is missing).
-    """
-    from cakupan.synth import SynthConfig, build_warehouse
-
-    if scale <= 0 or scale > 20:
-        fail("--scale must be above 0 and at most 20 (1.0 = full size)")
-    wh = open_wh(engine, warehouse)
-    started = time.perf_counter()
-    with progress_bar() as bar:
-        task = bar.add_task("sintesis", total=1.0)
-        written = build_warehouse(wh, SynthConfig(scale=scale, seed=seed),
-                                  progress=lambda step, frac: bar.update(task, completed=frac, description=step))
-        bar.update(task, completed=1.0, description="selesai")
-    for name, n in written.items():
-        console.print(f"  {name:<14} {n:>12,} baris".replace(",", "."))
-    console.print(f"Gudang data: {wh.settings.warehouse if wh.engine == 'duckdb' else wh.settings.spark_dir}"
-                  f" ({time.perf_counter() - started:.1f} detik)")
-    wh.close()
 
 
 @app.command("import")
