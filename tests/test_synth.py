@@ -119,3 +119,16 @@ def test_nobody_registers_before_fifteen_or_pays_before_registering(parts):
     assert age.min() >= 14.9
     reg_month = parts["registered_date"].dt.strftime("%Y-%m")
     assert (parts["last_paid_month"] >= reg_month).all()
+
+
+def test_a_nik_is_one_person(parts):
+    """Memberships sharing a NIK are one person: their name keys (old and new spellings
+    agree; an abbreviation keeps the other words) have a word in common."""
+    from cakupan.identity.names import name_key_expr
+
+    several = parts.group_by("nik").len().filter(pl.col("len") > 1)
+    keys = (parts.join(several, on="nik").with_columns(k=name_key_expr(pl.col("name")).str.split(" "))
+            .group_by("nik").agg(pl.col("k")))
+    assert keys.height > 0
+    bad = [r["nik"] for r in keys.iter_rows(named=True) if not set.intersection(*[set(x) for x in r["k"]])]
+    assert bad == []

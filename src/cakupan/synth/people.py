@@ -41,7 +41,7 @@ def birth_dates(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def make_people(rng: np.random.Generator, village: np.ndarray, all_districts: np.ndarray,
-                moved_share: float = 0.08) -> pl.DataFrame:
+                moved_share: float = 0.08, first_serial: int = 1) -> pl.DataFrame:
     """One row per person with a unique, structurally valid NIK.
 
     The NIK's district is where the card was issued: the home district for most people,
@@ -62,13 +62,13 @@ def make_people(rng: np.random.Generator, village: np.ndarray, all_districts: np
         sex=pl.when(pl.col("female")).then(pl.lit("P")).otherwise(pl.lit("L")),
         name=make_names(rng, female, old),
     )
-    return frame.with_columns(nik=_nik_expr()).drop("issued", "district", "female")
+    return frame.with_columns(nik=_nik_expr(first_serial)).drop("issued", "district", "female")
 
 
-def _nik_expr() -> pl.Expr:
+def _nik_expr(first_serial: int = 1) -> pl.Expr:
     bd = pl.col("birth_date")
     day = bd.dt.day() + pl.when(pl.col("female")).then(40).otherwise(0)
-    serial = pl.int_range(pl.len()).over(["issued", "birth_date", "female"]) + 1
+    serial = pl.int_range(pl.len()).over(["issued", "birth_date", "female"]) + first_serial
     return pl.concat_str([
         pl.col("issued"),
         day.cast(pl.String).str.zfill(2),

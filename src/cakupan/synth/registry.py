@@ -96,6 +96,9 @@ def _regency_weights(rng, codes: list[str]) -> np.ndarray:
     return np.array(w)
 
 
+INACTIVE_FIRST_SERIAL = 2000
+
+
 class RegistryBuilder:
     """Builds the participants and employers tables for provinces 33 and 34."""
 
@@ -110,14 +113,14 @@ class RegistryBuilder:
         self.districts = master.filter((pl.col("level") == 3)
                                        & pl.col("province_code").is_in(list(cfg.active)))["code"].to_numpy()
 
-    def people(self, per_province: dict[str, int]) -> pl.DataFrame:
+    def people(self, per_province: dict[str, int], first_serial: int = 1) -> pl.DataFrame:
         codes, counts = [], []
         for prov, total in per_province.items():
             regs = sorted(self.villages.filter(pl.col("province_code") == prov)["regency_code"].unique())
             codes += regs
             counts += list(largest_remainder(total, _regency_weights(self.rng, regs)))
         village = place_people(self.rng, np.array(counts), self.villages, codes)
-        return make_people(self.rng, village, self.districts)
+        return make_people(self.rng, village, self.districts, first_serial=first_serial)
 
     def build(self) -> dict[str, pa.Table]:
         cfg, rng = self.cfg, self.rng
@@ -131,7 +134,9 @@ class RegistryBuilder:
         self.progress("orang", 0.05)
         active = self.people(targets)
         share = {p: t / active_people for p, t in targets.items()}
-        inactive = self.people({p: int(round(inactive_people * s)) for p, s in share.items()})
+        # serials from 2000 keep the two groups' NIKs apart (a NIK is one person)
+        inactive = self.people({p: int(round(inactive_people * s)) for p, s in share.items()},
+                               first_serial=INACTIVE_FIRST_SERIAL)
         inactive = inactive.head(inactive_people) if inactive.height > inactive_people else inactive
         people = pl.concat([active, inactive]).with_columns(
             person=pl.int_range(pl.len()), is_active=pl.int_range(pl.len()) < active.height)
