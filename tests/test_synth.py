@@ -112,6 +112,8 @@ def test_scale_must_be_positive():
 def test_birth_dates_are_working_age(parts):
     ages = (dt.date(2021, 11, 15) - parts["birth_date"]).dt.total_days() / 365.25
     assert ages.min() >= 16.9 and ages.max() < 65
+    # no birth date is a pile-up (as clipping at the age limits would make)
+    assert parts.unique("nik")["birth_date"].value_counts()["count"].max() < 50
 
 
 def test_nobody_registers_before_fifteen_or_pays_before_registering(parts):

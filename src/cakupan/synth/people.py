@@ -35,9 +35,14 @@ def place_people(rng: np.random.Generator, counts: np.ndarray, villages: pl.Data
 
 
 def birth_dates(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Ages 17-64 on the reference day, most between 25 and 50."""
-    age_days = np.clip(rng.normal(37.0, 10.5, n), 17.0, 64.9) * 365.25
-    return REFERENCE_DAY - age_days.astype("timedelta64[D]")
+    """Ages 17-64 on the reference day, most between 25 and 50: a normal distribution
+    truncated by redrawing (clipping would pile thousands onto the same two birth dates)."""
+    age = rng.normal(37.0, 10.5, n)
+    out = (age < 17.0) | (age >= 65.0)
+    while out.any():
+        age[out] = rng.normal(37.0, 10.5, int(out.sum()))
+        out = (age < 17.0) | (age >= 65.0)
+    return REFERENCE_DAY - (age * 365.25).astype("timedelta64[D]")
 
 
 def make_people(rng: np.random.Generator, village: np.ndarray, all_districts: np.ndarray,
