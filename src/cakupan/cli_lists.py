@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from cakupan.cli_common import WAREHOUSE_OPT, Engine, console, fail, open_wh
+from cakupan.cli_common import PERIOD_OPT, WAREHOUSE_OPT, Engine, check_period, console, fail, open_wh, progress_bar
 from cakupan.reports.format import integer as n
 
 app = typer.Typer(help="Partner lists (street vendors, fishermen, honorary staff, village lists, "
@@ -28,11 +28,11 @@ NIK_PROBLEMS = {
 def import_(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV (any delimiter, UTF-8 or Windows-1252), XLSX (every sheet) or Parquet"),
     source: str = typer.Option(..., "--source", help="A name for the list, e.g. pasar-johar-2022; a new file under the same name is a new version."),
-    segment: Optional[str] = typer.Option(None, help="Segment the people would join, e.g. BPU."),
-    occupation: Optional[str] = typer.Option(None, help="Occupation when the list has no column for it, e.g. nelayan."),
-    columns: Optional[str] = typer.Option(None, help="Override the guessed columns: nik=NO_KTP,name=NAMA,birth_date=TGL_LAHIR,..."),
-    sheet: Optional[str] = typer.Option(None, help="XLSX: only this sheet."),
-    warehouse: Optional[Path] = WAREHOUSE_OPT,
+    segment: str | None = typer.Option(None, help="Segment the people would join, e.g. BPU."),
+    occupation: str | None = typer.Option(None, help="Occupation when the list has no column for it, e.g. nelayan."),
+    columns: str | None = typer.Option(None, help="Override the guessed columns: nik=NO_KTP,name=NAMA,birth_date=TGL_LAHIR,..."),
+    sheet: str | None = typer.Option(None, help="XLSX: only this sheet."),
+    warehouse: Path | None = WAREHOUSE_OPT,
 ) -> None:
     """Import a partner's list: every row kept (usable ones for matching, the rest in quarantine
     with the reason); NIKs cleaned and checked, dates and sexes normalised."""
@@ -56,4 +56,184 @@ def import_(
         console.print(f"  {NIK_PROBLEMS.get(code, code)}: {n(count)} baris (tetap disimpan; NIK-nya tidak dipakai)")
     if report.quarantined:
         console.print("Lihat alasannya: cakupan warehouse quarantine")
+    wh.close()
+
+
+class LeadFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+SOURCE_OPT = typer.Option(..., "--source", help="The list's name, as given to `lists import`.")
+
+
+def _matcher_errors():
+    from cakupan.lists.matcher import MatchError
+    from cakupan.warehouse import WarehouseError
+    return (MatchError, WarehouseError)
+
+
+def _print_match(report) -> None:
+    from cakupan.matching.leads import summary
+    from cakupan.matching.outcomes import OUTCOMES
+
+    console.print(summary(report.counts, report.source))
+    for code, label in OUTCOMES.items():
+        if report.counts.get(code):
+            console.print(f"  {code:<18} {n(report.counts[code]):>10}  {label}")
+    console.print(f"Identitas unik {n(report.identities)}: dipakai ulang {n(report.reused)}, "
+                  f"cocok lewat NIK {n(report.nik_stage)}, ke tahap probabilistik "
+                  f"{n(report.probabilistic_input)} ({n(report.pairs)} pasangan calon)")
+    console.print("Waktu: " + ", ".join(f"{k} {v:.1f} dtk" for k, v in report.seconds.items()))
+
+
+@app.command("match")
+def match(
+    source: str = SOURCE_OPT,
+    period: str = PERIOD_OPT,
+    upper: float = typer.Option(8.0, help="Match weight from which a probabilistic pair is a match."),
+    lower: float = typer.Option(0.0, help="Match weight from which a pair goes to review."),
+    warehouse: Path | None = WAREHOUSE_OPT,
+) -> None:
+    """Match the latest version of a list against the registry: NIK first (checked against
+    name and birth date), then a Splink model for the rest; only new or changed rows are
+    matched again. Every row gets ACTIVE, LAPSED, NOT_REGISTERED, NEEDS_REVIEW, INVALID or
+    DUPLICATE_IN_LIST with a reason."""
+    from cakupan.lists.matcher import Thresholds, match_list
+
+    check_period(period)
+    if lower > upper:
+        fail("--lower must not be above --upper")
+    wh = open_wh(Engine.duckdb, warehouse)
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task("pencocokan", total=None)
+            report = match_list(wh, source, period, Thresholds(upper=upper, lower=lower),
+                                progress=lambda step: bar.update(task, description=step))
+            bar.update(task, total=1, completed=1, description="selesai")
+    except _matcher_errors() as e:
+        fail(str(e))
+    _print_match(report)
+    console.print(f"Berikutnya: cakupan lists leads --source {source} --format xlsx")
+    wh.close()
+
+
+@app.command("leads")
+def leads(
+    source: str = SOURCE_OPT,
+    format: LeadFormat = typer.Option(LeadFormat.xlsx, "--format", help="xlsx (a sheet per kind of lead) or csv."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="File to write (default: leads-SOURCE.xlsx|csv)."),
+    show_pii: bool = typer.Option(False, "--show-pii", help="Write NIK, names, phones, birth dates and addresses unmasked (for field agents)."),
+    warehouse: Path | None = WAREHOUSE_OPT,
+) -> None:
+    """Export the leads of a matched list — new registrations, reactivations, cases to
+    review and rows to complete — grouped by regency, district and village."""
+    import ibis
+
+    from cakupan.lists import leads_export as ex
+    from cakupan.lists.importer import LIST_ROWS
+    from cakupan.lists.matcher import MATCHES, PEOPLE, _regions, latest_import
+    from cakupan.matching.leads import lead_rows, summary
+
+    wh = open_wh(Engine.duckdb, warehouse)
+    try:
+        import_id = latest_import(wh, source)
+        if not (wh.has(MATCHES) and wh.has(PEOPLE)) or not wh.con.con.execute(
+                f"SELECT count(*) FROM {MATCHES} WHERE import_id = ?", [import_id]).fetchone()[0]:
+            fail(f"daftar '{source}' belum dicocokkan: jalankan dulu cakupan lists match --source {source}")
+        rows = wh.table(LIST_ROWS).filter(ibis._.import_id == import_id)
+        matches = wh.table(MATCHES).filter(ibis._.import_id == import_id)
+        table = wh.to_arrow(lead_rows(rows, matches, wh.table(PEOPLE), _regions(wh)))
+        counts = dict(wh.con.con.execute(f"SELECT outcome, count(*) FROM {MATCHES} WHERE import_id = ? "
+                                         "GROUP BY 1", [import_id]).fetchall())
+    except _matcher_errors() as e:
+        fail(str(e))
+    text = summary(counts, source)
+    rows_out = ex.prepare(table, show_pii)
+    path = out or Path(f"leads-{source}.{format.value}")
+    if format is LeadFormat.xlsx:
+        ex.write_xlsx(rows_out, path, show_pii, text, counts)
+    else:
+        ex.write_csv(rows_out, path, show_pii)
+    console.print(text)
+    console.print(f"Ditulis: {path} ({n(len(rows_out))} baris prospek"
+                  + ("" if show_pii else "; data pribadi disamarkan, tambahkan --show-pii untuk petugas") + ")")
+    wh.close()
+
+
+@app.command("review")
+def review(
+    source: str = SOURCE_OPT,
+    row: int | None = typer.Option(None, "--row", help="Row number in the list (as in the leads file)."),
+    accept: bool = typer.Option(False, "--accept", help="Accept the proposed participant (or --nik) for this row."),
+    reject: bool = typer.Option(False, "--reject", help="Never match this row to the proposed participant (or --nik)."),
+    nik: str | None = typer.Option(None, "--nik", help="The participant's NIK, when not the proposed one."),
+    note: str | None = typer.Option(None, "--note", help="Why (kept with the decision)."),
+    warehouse: Path | None = WAREHOUSE_OPT,
+) -> None:
+    """Without --row: the rows waiting for review. With --row and --accept or --reject: a
+    decision that every later run honours, then the list is matched again."""
+    from cakupan.lists.matcher import Thresholds, match_list
+    from cakupan.lists.review import ReviewError, pending, record
+
+    wh = open_wh(Engine.duckdb, warehouse)
+    try:
+        if row is None:
+            if accept or reject:
+                fail("--accept/--reject need --row N")
+            _show_pending(pending(wh, source))
+            return
+        if accept == reject:
+            fail("choose one: --accept or --reject")
+        decided = record(wh, source, row, "accept" if accept else "reject", nik, note)
+        console.print(f"Baris {row}: {'diterima' if accept else 'ditolak'} "
+                      f"(NIK {mask(decided.nik)}); keputusan disimpan dan selalu dipakai.")
+        report = match_list(wh, source, decided.period, Thresholds())
+    except (ReviewError, *_matcher_errors()) as e:
+        fail(str(e))
+    _print_match(report)
+    wh.close()
+
+
+def mask(nik: str | None) -> str:
+    from cakupan.reports.privacy import mask_nik
+    return mask_nik(nik) or "-"
+
+
+def _show_pending(rows: list[dict]) -> None:
+    from rich.table import Table
+
+    from cakupan.matching.outcomes import REASONS
+    from cakupan.reports.privacy import mask_name
+
+    if not rows:
+        console.print("Tidak ada baris yang menunggu pemeriksaan.")
+        return
+    t = Table(title="Perlu diperiksa")
+    for h in ("Baris", "Nama di daftar", "NIK calon", "Nama di registri", "Bobot", "Data yang sama", "Alasan"):
+        t.add_column(h)
+    for r in rows:
+        t.add_row(str(r["row_number"]), mask_name(r["name"]) or "-", mask(r["nik"]),
+                  mask_name(r["registry_name"]) or "-",
+                  "-" if r["match_weight"] is None else f"{r['match_weight']:.1f}".replace(".", ","),
+                  r["agreed"] or "-", REASONS.get(r["reason_code"], r["reason_code"] or ""))
+    console.print(t)
+    console.print("Putuskan: cakupan lists review --source NAMA --row N --accept | --reject")
+
+
+@app.command("train")
+def train(
+    source: str = SOURCE_OPT,
+    warehouse: Path | None = WAREHOUSE_OPT,
+) -> None:
+    """Train the probabilistic model on this list and the registry (u by random sampling,
+    m by expectation maximisation) and keep it in the warehouse for later matches."""
+    from cakupan.lists.review import train_model
+
+    wh = open_wh(Engine.duckdb, warehouse)
+    try:
+        model_id = train_model(wh, source)
+    except _matcher_errors() as e:
+        fail(str(e))
+    console.print(f"Model {model_id} disimpan di gudang data; pencocokan berikutnya memakainya.")
     wh.close()

@@ -18,14 +18,16 @@ GUESSES: dict[str, tuple[str, ...]] = {
     "birth_place_date": ("tempat/tgl_lahir", "tempat_tgl_lahir", "tempat_tanggal_lahir", "ttl",
                          "tempat/tanggal_lahir", "tempat,_tgl_lahir"),
     "sex": ("sex", "l/p", "l_p", "gender", "jenis_kel"),
-    "address": ("alamat", "alamat_lengkap", "address", "alamat_rumah", "rt/rw", "rt_rw"),
+    "address": ("alamat", "alamat_lengkap", "address", "alamat_rumah", "rt/rw", "rt_rw", "dusun/alamat",
+                "dusun", "alamat/dusun"),
     "village": ("desa/kelurahan", "desa_kelurahan", "desa", "kelurahan", "kel/desa", "kel_desa",
                 "desa/kel"),
     "district": ("kecamatan", "kec", "kec."),
     "regency": ("kab/kota", "kab_kota", "kabupaten", "kota", "kabupaten/kota"),
     "village_code": ("village_code", "kd_desa", "kode_desa", "kode_kel"),
     "phone": ("no_hp", "hp", "no_telp", "telepon", "telp", "nomor_hp", "no_hp/wa", "wa", "phone"),
-    "occupation": ("occupation", "pekerjaan", "jabatan", "profesi", "jenis_usaha"),
+    "occupation": ("occupation", "pekerjaan", "jabatan", "profesi", "jenis_usaha", "jenis_dagangan",
+                   "dagangan", "usaha"),
     "jkn_number": ("noka", "no_kartu", "no_jkn", "nomor_kartu", "no_bpjs_kesehatan"),
 }
 

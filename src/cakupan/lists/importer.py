@@ -9,9 +9,10 @@ Each import of a source is a version; importing the same file again changes noth
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -20,7 +21,8 @@ import pyarrow as pa
 from cakupan.identity.nik import validate_nik_frame
 from cakupan.ingest.load import file_sha256
 from cakupan.ingest.readers import ROW, IngestError, read_table_file
-from cakupan.ingest.validate import SEX_SYNONYMS, _parse_date as parse_date
+from cakupan.ingest.validate import SEX_SYNONYMS
+from cakupan.ingest.validate import _parse_date as parse_date
 from cakupan.lists.columns import guess_columns
 
 LIST_ROWS = "list_rows"
@@ -69,13 +71,29 @@ def normalise(df: pl.DataFrame, cols: dict[str, str], segment: str | None,
         pl.lit(segment, pl.String).alias("segment"),
     )
     out = validate_nik_frame(out, "nik_raw", prefix="_n")
-    return out.with_columns(
+    out = out.with_columns(
         nik=pl.when(pl.col("_n_valid")).then(pl.col("_n_clean")),
+        nik_birth_date=pl.when(pl.col("_n_valid")).then(pl.col("_n_birth_date")),
+        nik_sex=pl.when(pl.col("_n_valid")).then(pl.col("_n_sex")),
         nik_problem=pl.col("_n_problem"), nik_warning=pl.col("_n_warning"),
         nik_conflict=(pl.col("_n_valid") & pl.col("birth_date").is_not_null()
                       & (pl.col("_n_birth_date") != pl.col("birth_date")))
         | (pl.col("_n_valid") & pl.col("sex").is_not_null() & (pl.col("_n_sex") != pl.col("sex"))),
     ).drop([c for c in out.columns if c.startswith("_n_")])
+    return out.with_columns(row_key=row_key(out))
+
+
+IDENTITY_FIELDS = ("nik_raw", "name", "birth_date", "sex", "village", "district", "regency",
+                   "village_code")
+
+
+def row_key(df: pl.DataFrame) -> pl.Series:
+    """A stable key of a row's identity fields: the same person written the same way gets
+    the same key in any version of any list, so earlier matching decisions are reused."""
+    text = df.select(pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in IDENTITY_FIELDS],
+                                   separator="\x1f")).to_series()
+    return pl.Series("row_key", [hashlib.blake2b(t.encode(), digest_size=10).hexdigest() for t in text],
+                     dtype=pl.String)
 
 
 def usable() -> pl.Expr:
@@ -123,7 +141,7 @@ def import_list(wh, path: str | Path, source: str, segment: str | None = None,
     meta = pa.Table.from_pylist([{
         "import_id": report.import_id, "source": source, "file": str(path), "sha256": report.sha256,
         "rows_read": report.rows_read, "accepted": report.accepted, "quarantined": report.quarantined,
-        "imported_at": datetime.now(timezone.utc).replace(tzinfo=None)}])
+        "imported_at": datetime.now(UTC).replace(tzinfo=None)}])
     tables = {LIST_ROWS: stored.to_arrow(), LIST_IMPORTS: meta}
     if quarantine.height:
         tables["quarantine"] = quarantine.to_arrow()
