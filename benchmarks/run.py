@@ -8,6 +8,8 @@
    performance report, against hand-written SQL (the realisation series is the cube).
 5. Sponsorship plan for 1,000,000 candidates with quotas for all 40 regencies against a
    list-order greedy baseline (benchmarks/sponsorship.py).
+6. A 1,000,000-row noisy partner list matched end to end against Splink alone, with
+   precision, recall and F1 against the list's truth (benchmarks/matching.py).
 
 Each stage runs in a fresh process so its peak memory (max RSS) is its own.
 Environment: BENCH_SCALE (default 1.0), BENCH_REPEAT (default 3), BENCH_DIR (default
@@ -153,6 +155,10 @@ def main() -> None:
         if not same:
             sys.exit(f"{which}: cakupan and the SQL baseline disagree")
     run(stage_sponsor)
+    print("\n[matching]")
+    import matching
+
+    matching.main()
 
 
 if __name__ == "__main__":

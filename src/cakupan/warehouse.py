@@ -86,6 +86,28 @@ class Warehouse:
         shutil.rmtree(old, ignore_errors=True)
         self._spark_loaded.discard(name)  # the next read registers the new files
 
+    def replace_where(self, name: str, data: pa.Table, where: str, params: list | None = None) -> None:
+        """Delete the rows of DuckDB table ``name`` that match ``where`` and insert ``data``
+        (by column name), in one transaction; create the table from ``data`` if missing.
+        ``where`` may name the incoming rows as ``incoming``."""
+        if self.engine != "duckdb":
+            raise WarehouseError("decisions live in the DuckDB warehouse: run without --engine spark")
+        if not self.has(name):
+            self.replace(name, data)
+            return
+        raw = self.con.con
+        raw.register("incoming", data)
+        try:
+            raw.execute("BEGIN TRANSACTION")
+            raw.execute(f'DELETE FROM "{name}" WHERE {where}', params or [])
+            raw.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM incoming')
+            raw.execute("COMMIT")
+        except Exception:
+            raw.execute("ROLLBACK")
+            raise
+        finally:
+            raw.unregister("incoming")
+
     def append(self, tables: dict[str, pa.Table]) -> None:
         """Append rows to several DuckDB tables (created on first use) in one transaction."""
         if self.engine != "duckdb":

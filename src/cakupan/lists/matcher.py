@@ -153,7 +153,6 @@ def match_list(wh, source: str, period: str, thresholds: Thresholds = Thresholds
     key = f"{fp}:{model_id}:{thresholds.upper}:{thresholds.lower}:{thresholds.margin}"
     report.seconds["indeks registri"] = time.perf_counter() - clock
 
-    raw = wh.con.con
     rows = wh.table(LIST_ROWS).filter(ibis._.import_id == import_id)
     ids = wh.to_arrow(pp.list_identity(rows, _regions(wh)))
     report.identities = len(ids)
@@ -186,15 +185,7 @@ def match_list(wh, source: str, period: str, thresholds: Thresholds = Thresholds
     links = oc.decide(new_t, ibis.memtable(hits), ibis.memtable(pairs), _reviews(wh),
                       thresholds.upper, thresholds.lower, thresholds.margin)
     links = wh.to_arrow(links.mutate(cache_key=ibis.literal(key)))
-    if wh.has(LINKS):
-        raw.register("_new_links", links)
-        raw.execute("BEGIN TRANSACTION")
-        raw.execute(f"DELETE FROM {LINKS} WHERE unique_id IN (SELECT unique_id FROM _new_links)")
-        raw.execute(f"INSERT INTO {LINKS} SELECT * FROM _new_links")
-        raw.execute("COMMIT")
-        raw.unregister("_new_links")
-    else:
-        wh.replace(LINKS, links)
+    wh.replace_where(LINKS, links, "unique_id IN (SELECT unique_id FROM incoming)")
     all_links = wh.table(LINKS).filter(ibis._.cache_key == key)
     status = pp.person_status(registry_table(wh), period)
     result = oc.outcomes(rows, ibis.memtable(ids), all_links, status)
@@ -205,7 +196,7 @@ def match_list(wh, source: str, period: str, thresholds: Thresholds = Thresholds
     invalid = _quarantined(wh, import_id, source, period, table.schema)
     if len(invalid):
         table = pa.concat_tables([table, invalid])
-    _store_outcomes(wh, source, table)
+    wh.replace_where(MATCHES, table, "source = ?", [source])
     report.rows = len(table)
     report.counts = dict(sorted(
         (k, v) for k, v in zip(*_count(table["outcome"]))))
@@ -234,20 +225,3 @@ def _quarantined(wh, import_id: str, source: str, period: str, schema: pa.Schema
     cols["matched_at"] = pa.array([datetime.now(UTC).replace(tzinfo=None)] * n, pa.timestamp("us"))
     return pa.table([cols[f.name] for f in schema], schema=schema)
 
-
-def _store_outcomes(wh, source: str, table: pa.Table) -> None:
-    raw = wh.con.con
-    if not wh.has(MATCHES):
-        wh.replace(MATCHES, table)
-        return
-    raw.register("_new_matches", table)
-    try:
-        raw.execute("BEGIN TRANSACTION")
-        raw.execute(f"DELETE FROM {MATCHES} WHERE source = ?", [source])
-        raw.execute(f"INSERT INTO {MATCHES} BY NAME SELECT * FROM _new_matches")
-        raw.execute("COMMIT")
-    except Exception:
-        raw.execute("ROLLBACK")
-        raise
-    finally:
-        raw.unregister("_new_matches")

@@ -99,11 +99,13 @@ def _linker(left: pa.Table, right: pa.Table, model: Any):
     return Linker(dfs, model, log_level=logging.WARNING)
 
 
-def train(left: pa.Table, right: pa.Table, seed: int = 1, max_pairs: float = 2e6) -> dict:
+def train(left: pa.Table, right: pa.Table, seed: int = 1, max_pairs: float = 2e6,
+          blocking: list[str] | None = None) -> dict:
     """Estimate u by random sampling and m by expectation maximisation on this data."""
     from splink import block_on
 
-    linker = _linker(left, right, settings(prior=max(len(left), 1) * 0.5 / max(len(left) * len(right), 1)))
+    prior = max(len(left), 1) * 0.5 / max(len(left) * len(right), 1)
+    linker = _linker(left, right, settings(blocking, prior=prior))
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     # each session estimates the comparisons its blocking columns do not touch
     for rule in (block_on("birth_date", "village_key"), block_on("name_first", "birth_date"),
