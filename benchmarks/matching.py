@@ -122,7 +122,7 @@ def stage_splink(queue) -> None:
     model = prob.train(left, right, blocking=prob.BLOCKING + prob.NIK_BLOCKING)
     train_s = time.perf_counter() - t
     th = Thresholds()
-    pairs = prob.score(left, right, model, th.lower, blocking=prob.BLOCKING + prob.NIK_BLOCKING)
+    pairs = prob.score(left, right, model, th.lower, blocking=prob.BLOCKING + prob.NIK_BLOCKING, prefilter=False)
     empty = ibis.memtable(pairs.schema.empty_table()).select(unique_id="unique_id", nik="person",
                                                               reason_code=ibis.literal("x"))
     links = oc.decide(ibis.memtable(left), empty.filter(ibis.literal(False)), ibis.memtable(pairs),

@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
+from cakupan.identity.names import name_key_expr
 from cakupan.identity.nik import validate_nik_frame
 from cakupan.ingest.load import file_sha256
 from cakupan.ingest.readers import ROW, IngestError, read_table_file
@@ -80,7 +81,7 @@ def normalise(df: pl.DataFrame, cols: dict[str, str], segment: str | None,
                       & (pl.col("_n_birth_date") != pl.col("birth_date")))
         | (pl.col("_n_valid") & pl.col("sex").is_not_null() & (pl.col("_n_sex") != pl.col("sex"))),
     ).drop([c for c in out.columns if c.startswith("_n_")])
-    return out.with_columns(row_key=row_key(out))
+    return out.with_columns(row_key=row_key(out), name_key=name_key_expr(pl.col("name")))
 
 
 IDENTITY_FIELDS = ("nik_raw", "name", "birth_date", "sex", "village", "district", "regency",

@@ -33,7 +33,11 @@ def swapped(date: ibis.Value) -> ibis.Value:
 
 
 def _name_parts(t: ibis.Table, name: ibis.Value) -> ibis.Table:
-    t = t.mutate(name_key=name_key_ibis(name))
+    """Name key (computed here unless the table already has it, as imported lists do:
+    the polars and Ibis versions of the rules give the same keys) and its first and
+    last words."""
+    if "name_key" not in t.columns:
+        t = t.mutate(name_key=name_key_ibis(name))
     t = t.mutate(name_key=ibis.ifelse(t.name_key == "", ibis.null("string"), t.name_key))
     return t.mutate(name_first=t.name_key.split(" ")[0],
                     name_last=t.name_key.re_replace(r"^.* ", ""))

@@ -27,11 +27,12 @@ COLUMNS = ("unique_id", "nik", "name_key", "name_first", "name_last", "birth_dat
            "sex", "village_key", "district_key")
 _SAME_YEAR = "coalesce(year(l.birth_date) = year(r.birth_date), true)"
 BLOCKING = [
-    "l.name_first = r.name_first AND l.birth_date = r.birth_date",
-    # the last word carries a person whose first word is abbreviated or misspelt
-    ("l.name_last = r.name_last AND l.birth_date = r.birth_date"
-     " AND NOT (l.name_first = l.name_last AND r.name_first = r.name_last)"),
-    "l.name_first = r.name_first AND l.birth_alt = r.birth_date",
+    "l.name_key = r.name_key AND l.birth_date = r.birth_date",
+    # one word of the name (the other abbreviated or misspelt) with the birth date, in the
+    # same district; the whole name with day and month swapped
+    "l.name_first = r.name_first AND l.birth_date = r.birth_date AND l.district_key = r.district_key",
+    "l.name_last = r.name_last AND l.birth_date = r.birth_date AND l.district_key = r.district_key",
+    "l.name_key = r.name_key AND l.birth_alt = r.birth_date",
     # a missing or mistyped birth date: the whole name in the same place, same year or unknown
     f"l.name_key = r.name_key AND l.district_key = r.district_key AND {_SAME_YEAR}",
     f"l.name_key = r.name_key AND l.village_key = r.village_key AND {_SAME_YEAR}",
@@ -88,14 +89,27 @@ def default_model() -> dict:
     return json.loads(text)
 
 
-def _linker(left: pa.Table, right: pa.Table, model: Any):
+def _linker(left: pa.Table, right: pa.Table, model: Any, blocking: list[str] | None = None):
+    """A Splink linker on a private DuckDB. With ``blocking``, only the rows that share a
+    blocking key with the other side are handed to Splink (the pairs are the same; Splink's
+    own preparation of millions of registry rows that cannot pair is skipped)."""
     from splink import Linker
     from splink.backends.duckdb import DuckDBAPI
 
     logging.getLogger("splink").setLevel(logging.WARNING)
-    api = DuckDBAPI(duckdb.connect(":memory:"))
-    dfs = [api.register(left.select(list(COLUMNS)), dataset_display_name="daftar", table_name="daftar"),
-           api.register(right.select(list(COLUMNS)), dataset_display_name="registri", table_name="registri")]
+    con = duckdb.connect(":memory:")
+    left, right = left.select(list(COLUMNS)), right.select(list(COLUMNS))
+    if blocking:
+        con.register("l_in", left)
+        con.register("r_in", right)
+        for side, table in (("l", "l_in"), ("r", "r_in")):
+            keys = " UNION ".join(f"SELECT {side}.unique_id FROM l_in l JOIN r_in r ON {b}" for b in blocking)
+            con.execute(f"CREATE TEMP TABLE {side}_ids AS {keys}")
+        left = con.execute("SELECT * FROM l_in SEMI JOIN l_ids USING (unique_id)").fetch_arrow_table()
+        right = con.execute("SELECT * FROM r_in SEMI JOIN r_ids USING (unique_id)").fetch_arrow_table()
+    api = DuckDBAPI(con)
+    dfs = [api.register(left, dataset_display_name="daftar", table_name="daftar"),
+           api.register(right, dataset_display_name="registri", table_name="registri")]
     return Linker(dfs, model, log_level=logging.WARNING)
 
 
@@ -129,15 +143,16 @@ def regularise(model: dict, u_floor: float = 1e-9, m_floor: float = 1e-3) -> dic
 
 
 def score(left: pa.Table, right: pa.Table, model: dict, threshold_weight: float,
-          blocking: list[str] | None = None) -> pa.Table:
+          blocking: list[str] | None = None, prefilter: bool = True) -> pa.Table:
     """Candidate pairs scoring at least ``threshold_weight``: list ``unique_id``, registry
     ``unique_id`` (``person``), match weight and probability and which fields agreed."""
+    rules = blocking or BLOCKING
     model = dict(model, retain_intermediate_calculation_columns=True)
     model["blocking_rules_to_generate_predictions"] = [
-        {"blocking_rule": b, "sql_dialect": "duckdb"} for b in (blocking or BLOCKING)]
+        {"blocking_rule": b, "sql_dialect": "duckdb"} for b in rules]
     if not len(left) or not len(right):
         return empty_pairs()
-    linker = _linker(left, right, model)
+    linker = _linker(left, right, model, rules if prefilter else None)
     pairs = linker.inference.predict(threshold_match_weight=threshold_weight)
     agreed = " || ".join(f"CASE WHEN mw_{f} > 0 THEN '{label},' ELSE '' END" for f, label in AGREEMENT)
     sql = f"""
