@@ -85,12 +85,9 @@ def import_(
 
 def registry(wh):
     """Participants plus committed sponsored cohorts (decision tables), when there are any."""
-    from cakupan import cohorts
+    from cakupan.cohorts import registry_of
 
-    if wh.has(cohorts.COHORTS) and wh.has(cohorts.MEMBERS):
-        return cohorts.registry(wh.table("participants"), wh.table(cohorts.COHORTS),
-                                wh.table(cohorts.MEMBERS))
-    return wh.table("participants")
+    return registry_of(wh)
 
 
 def _region_rows(wh, period: str, level: str, within: Optional[str]):

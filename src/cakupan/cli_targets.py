@@ -84,13 +84,10 @@ def known_branches(wh) -> list[str]:
 
 
 def _registry(wh):
-    """Participants plus committed sponsored cohorts, as coverage counts them."""
-    from cakupan import cohorts
+    """Participants plus committed sponsored cohorts (decision tables), when there are any."""
+    from cakupan.cohorts import registry_of
 
-    if wh.has(cohorts.COHORTS) and wh.has(cohorts.MEMBERS):
-        return cohorts.registry(wh.table("participants"), wh.table(cohorts.COHORTS),
-                                wh.table(cohorts.MEMBERS))
-    return wh.table("participants")
+    return registry_of(wh)
 
 
 def _weights(wh, key: str, period: str) -> list[dict]:

@@ -53,6 +53,13 @@ def registry(participants: ibis.Table, cohorts: ibis.Table | None,
     return participants.cast(loose).union(cohort_memberships(cohorts, members).cast(loose))
 
 
+def registry_of(wh) -> ibis.Table:
+    """A warehouse's registry: participants plus committed sponsored cohorts, if any."""
+    if wh.has(COHORTS) and wh.has(MEMBERS):
+        return registry(wh.table("participants"), wh.table(COHORTS), wh.table(MEMBERS))
+    return wh.table("participants")
+
+
 def member_status(cohorts: ibis.Table, members: ibis.Table, participants: ibis.Table,
                   cohort_id: str, period: str) -> ibis.Table:
     """Each member of one cohort in ``period``: paid, ends next month, continuing or lapsed.

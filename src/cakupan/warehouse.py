@@ -8,6 +8,7 @@ there so the same figures can be computed on Spark.
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 
 import ibis
 import pyarrow as pa
@@ -59,20 +60,29 @@ class Warehouse:
         return self.con.to_pyarrow(expr)
 
     # -- writing -------------------------------------------------------------------------
+    @contextmanager
+    def _transaction(self, views: dict[str, pa.Table]):
+        """The raw DuckDB connection inside one transaction, with ``views`` registered;
+        rolled back on any error, views unregistered either way."""
+        raw = self.con.con
+        for view, data in views.items():
+            raw.register(view, data)
+        try:
+            raw.execute("BEGIN TRANSACTION")
+            yield raw
+            raw.execute("COMMIT")
+        except Exception:
+            raw.execute("ROLLBACK")
+            raise
+        finally:
+            for view in views:
+                raw.unregister(view)
+
     def replace(self, name: str, data: pa.Table) -> None:
         """Replace a whole table atomically with ``data``."""
         if self.engine == "duckdb":
-            raw = self.con.con
-            raw.register("_cakupan_incoming", data)
-            try:
-                raw.execute("BEGIN TRANSACTION")
+            with self._transaction({"_cakupan_incoming": data}) as raw:
                 raw.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _cakupan_incoming')
-                raw.execute("COMMIT")
-            except Exception:
-                raw.execute("ROLLBACK")
-                raise
-            finally:
-                raw.unregister("_cakupan_incoming")
             return
         target = self.settings.spark_dir / name
         tmp = self.settings.spark_dir / f".{name}.incoming"
@@ -95,39 +105,19 @@ class Warehouse:
         if not self.has(name):
             self.replace(name, data)
             return
-        raw = self.con.con
-        raw.register("incoming", data)
-        try:
-            raw.execute("BEGIN TRANSACTION")
+        with self._transaction({"incoming": data}) as raw:
             raw.execute(f'DELETE FROM "{name}" WHERE {where}', params or [])
             raw.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM incoming')
-            raw.execute("COMMIT")
-        except Exception:
-            raw.execute("ROLLBACK")
-            raise
-        finally:
-            raw.unregister("incoming")
 
     def append(self, tables: dict[str, pa.Table]) -> None:
         """Append rows to several DuckDB tables (created on first use) in one transaction."""
         if self.engine != "duckdb":
             raise WarehouseError("decisions live in the DuckDB warehouse: run without --engine spark")
-        raw = self.con.con
         views = {name: f"_cakupan_append_{i}" for i, name in enumerate(tables)}
-        for name, view in views.items():
-            raw.register(view, tables[name])
-        try:
-            raw.execute("BEGIN TRANSACTION")
+        with self._transaction({view: tables[name] for name, view in views.items()}) as raw:
             for name, view in views.items():
                 raw.execute(f'CREATE TABLE IF NOT EXISTS "{name}" AS SELECT * FROM {view} LIMIT 0').fetchall()
                 raw.execute(f'INSERT INTO "{name}" SELECT * FROM {view}').fetchall()
-            raw.execute("COMMIT")
-        except Exception:
-            raw.execute("ROLLBACK")
-            raise
-        finally:
-            for view in views.values():
-                raw.unregister(view)
 
     def export_parquet(self, names: list[str] | None = None) -> list[str]:
         """Copy DuckDB tables to the Parquet directory the Spark engine reads."""

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 import ibis
 import pyarrow as pa
 
+from cakupan.cohorts import registry_of
 from cakupan.identity import names
 from cakupan.lists.importer import LIST_IMPORTS, LIST_ROWS
 from cakupan.matching import exact
@@ -65,16 +66,6 @@ class MatchReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def registry_table(wh) -> ibis.Table:
-    """Participants plus committed sponsored cohorts (decision tables), when there are any."""
-    from cakupan import cohorts
-
-    if wh.has(cohorts.COHORTS) and wh.has(cohorts.MEMBERS):
-        return cohorts.registry(wh.table("participants"), wh.table(cohorts.COHORTS),
-                                wh.table(cohorts.MEMBERS))
-    return wh.table("participants")
-
-
 def _regions(wh) -> ibis.Table:
     if wh.has("regions"):
         return wh.table("regions")
@@ -115,7 +106,7 @@ def people_index(wh, progress=None) -> tuple[ibis.Table, str]:
             return wh.table(PEOPLE), fp
     if progress:
         progress("indeks registri")
-    expr = pp.registry_people(registry_table(wh), _regions(wh))
+    expr = pp.registry_people(registry_of(wh), _regions(wh))
     wh.con.create_table(PEOPLE, expr, overwrite=True)
     raw.execute(f"CREATE OR REPLACE TABLE {STATE} AS SELECT 'people' AS name, ? AS fingerprint", [fp])
     return wh.table(PEOPLE), fp
@@ -187,7 +178,7 @@ def match_list(wh, source: str, period: str, thresholds: Thresholds = Thresholds
     links = wh.to_arrow(links.mutate(cache_key=ibis.literal(key)))
     wh.replace_where(LINKS, links, "unique_id IN (SELECT unique_id FROM incoming)")
     all_links = wh.table(LINKS).filter(ibis._.cache_key == key)
-    status = pp.person_status(registry_table(wh), period)
+    status = pp.person_status(registry_of(wh), period)
     result = oc.outcomes(rows, ibis.memtable(ids), all_links, status)
     table = wh.to_arrow(result.mutate(source=ibis.literal(source), import_id=ibis.literal(import_id),
                                       period=ibis.literal(period)))
