@@ -2,7 +2,7 @@
 expressions a performance report reads targets and branches with.
 
 Pure: rows in, rows out, or Ibis tables in, Ibis tables out (DuckDB and Spark alike). The
-import and the writing of cascaded rows live in :mod:`cakupan.cli_targets`.
+import and the writing of cascaded rows live in :mod:`cakupan.cli.targets`.
 
 A target counts *active distinct workers* (NIKs), the same unit as coverage.
 """

@@ -100,7 +100,7 @@ def write_plan_xlsx(plan, path: Path, lang: str, show_pii: bool) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from cakupan.cli_sponsor import summary
+    from cakupan.cli.sponsor import summary
 
     i = 0 if lang == "id" else 1
     wb = Workbook()

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from cakupan.cli_common import (ENGINE_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine, check_period, console,
+from cakupan.cli.common import (ENGINE_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine, check_period, console,
                                 fail, open_wh, progress_bar)
 from cakupan.reports.format import integer as n
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 import typer
 
 from cakupan import targets as tg
-from cakupan.cli_common import (
+from cakupan.cli.common import (
     ENGINE_OPT,
     LANG_OPT,
     WAREHOUSE_OPT,

@@ -12,7 +12,7 @@ import typer
 from cakupan import coverage as cov
 from cakupan import performance as pf
 from cakupan import potential as pot
-from cakupan.cli_common import (ENGINE_OPT, LANG_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine, Fmt, Lang,
+from cakupan.cli.common import (ENGINE_OPT, LANG_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine, Fmt, Lang,
                                 check_period, console, emit, fail, open_wh)
 from cakupan.reports.tables import Report
 from cakupan.warehouse import WarehouseError

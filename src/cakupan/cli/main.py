@@ -10,7 +10,7 @@ import typer
 
 from cakupan import __version__
 from cakupan import coverage as cov
-from cakupan.cli_common import (ENGINE_OPT, LANG_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine, Fmt, Lang,
+from cakupan.cli.common import (ENGINE_OPT, LANG_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine, Fmt, Lang,
                                 check_period, console, emit, err, fail, open_wh, print_import)
 from cakupan.warehouse import WarehouseError
 
@@ -25,7 +25,12 @@ app.add_typer(warehouse_app, name="warehouse")
 
 
 def _register_subcommands() -> None:
-    from cakupan import cli_analysis, cli_iuran, cli_lists, cli_sponsor, cli_synth, cli_targets
+    from cakupan.cli import analysis as cli_analysis
+    from cakupan.cli import iuran as cli_iuran
+    from cakupan.cli import lists as cli_lists
+    from cakupan.cli import sponsor as cli_sponsor
+    from cakupan.cli import synth as cli_synth
+    from cakupan.cli import targets as cli_targets
 
     app.add_typer(cli_synth.app, name="synth")
     app.command("potential")(cli_analysis.potential)
@@ -141,7 +146,7 @@ def coverage(
         fail(str(e))
     emit(report, fmt, output, lang.value)
     if chart and by is not By.segment:
-        from cakupan.cli_analysis import coverage_chart
+        from cakupan.cli.analysis import coverage_chart
 
         coverage_chart(report, chart, lang.value)
     wh.close()
@@ -168,7 +173,7 @@ def brief(period: str = PERIOD_OPT, lang: Lang = LANG_OPT, engine: Optional[Engi
 
 def _more_paragraphs(wh, period: str, lang: str) -> list[str]:
     """Potential and performance paragraphs, when the warehouse has what they need."""
-    from cakupan import cli_analysis
+    from cakupan.cli import analysis as cli_analysis
     from cakupan.reports.brief import performance_brief, potential_brief
 
     out = []

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from cakupan.cli_common import LANG_OPT, Fmt, Lang, console, emit, fail
+from cakupan.cli.common import LANG_OPT, Fmt, Lang, console, emit, fail
 
 app = typer.Typer(help="Contribution calculator (iuran): a breakdown per programme and payer, "
                        "with the regulation behind each line. Rules are data, keyed by date.",

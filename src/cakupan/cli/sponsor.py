@@ -11,7 +11,7 @@ import ibis
 import typer
 
 from cakupan import sponsorship as sp
-from cakupan.cli_common import ENGINE_OPT, LANG_OPT, WAREHOUSE_OPT, Engine, Lang, console, fail, open_wh
+from cakupan.cli.common import ENGINE_OPT, LANG_OPT, WAREHOUSE_OPT, Engine, Lang, console, fail, open_wh
 from cakupan.reports import format as fmt
 
 app = typer.Typer(help="Sponsored protection (APBD, CSR, zakat): whom to protect with a budget, "

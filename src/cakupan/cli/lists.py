@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from cakupan.cli_common import PERIOD_OPT, WAREHOUSE_OPT, Engine, check_period, console, fail, open_wh, progress_bar
+from cakupan.cli.common import PERIOD_OPT, WAREHOUSE_OPT, Engine, check_period, console, fail, open_wh, progress_bar
 from cakupan.reports.format import integer as n
 
 app = typer.Typer(help="Partner lists (street vendors, fishermen, honorary staff, village lists, "
