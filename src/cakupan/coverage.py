@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import ibis
 from ibis import _
 
-from cakupan.synth.calendar import month_index, period_of
+from cakupan.periods import month_index, months_between, period_of  # noqa: F401  (months_between re-exported)
 
 LEVELS = {"province": 2, "regency": 4}
 TOTAL = "TOTAL"
@@ -111,10 +111,6 @@ def coverage_by_segment(participants: ibis.Table, period: str,
     return (people.group_by("segment", "sub_segment")
             .agg(participants=_.nik.count())
             .order_by("segment", "sub_segment"))
-
-
-def months_between(first: str, last: str) -> list[str]:
-    return [period_of(i) for i in range(month_index(first), month_index(last) + 1)]
 
 
 def month_number(date_col: ibis.Value) -> ibis.Value:

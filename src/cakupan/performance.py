@@ -16,7 +16,7 @@ import ibis
 from ibis import _
 
 from cakupan import coverage as cov
-from cakupan.synth.calendar import month_index, period_of
+from cakupan.periods import month_index, period_of
 
 HISTORY_START = "2019-01"
 

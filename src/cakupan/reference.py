@@ -20,7 +20,7 @@ from importlib import resources
 import pyarrow as pa
 
 from cakupan.contracts import WORKFORCE
-from cakupan.synth.people import largest_remainder
+from cakupan.periods import largest_remainder
 
 ALLOCATION_NOTE = ("estimated: {what} of province {prov} ({source_period}) minus published "
                    "regencies, allocated by BPS SP2020 population share (largest remainder)")

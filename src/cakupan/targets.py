@@ -17,8 +17,8 @@ from ibis import _
 
 from cakupan.contracts import ALL_SEGMENTS, TARGET_LEVELS
 from cakupan.coverage import coverage_by_region, latest_workforce
-from cakupan.synth.calendar import month_index, period_of
-from cakupan.synth.people import largest_remainder
+from cakupan.periods import month_index, period_of
+from cakupan.periods import largest_remainder
 
 KEYS = {"employed": "share of employed", "uncovered": "share of uncovered"}
 """Cascade keys -> the phrase written in ``cascaded_from`` (stable English, like reason codes)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -54,17 +55,35 @@ def open_wh(engine: Optional[Engine], warehouse: Optional[Path]):
         fail(str(e))
 
 
+@contextmanager
+def warehouse_for(engine: Optional[Engine], warehouse: Optional[Path]):
+    """The warehouse for one command, closed whatever happens."""
+    wh = open_wh(engine, warehouse)
+    try:
+        yield wh
+    finally:
+        wh.close()
+
+
+def call(service, *args, **kwargs):
+    """Run a service function; a problem the user can fix ends the command with its sentence."""
+    from cakupan.services import ServiceError
+
+    try:
+        return service(*args, **kwargs)
+    except (ServiceError, WarehouseError) as e:
+        fail(str(e))
+
+
 def progress_bar() -> Progress:
     return Progress(TextColumn("{task.description:<16}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                     TimeElapsedColumn(), console=err, transient=False)
 
 
 def check_period(period: str) -> None:
-    from cakupan.synth.calendar import month_index
-    try:
-        month_index(period)
-    except ValueError as e:
-        fail(str(e))
+    from cakupan.services.common import check_period as check
+
+    call(check, period)
 
 
 def emit(report, fmt: Fmt, output: Optional[Path], lang: str) -> None:

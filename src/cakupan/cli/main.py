@@ -9,9 +9,9 @@ from typing import Optional
 import typer
 
 from cakupan import __version__
-from cakupan import coverage as cov
-from cakupan.cli.common import (ENGINE_OPT, LANG_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine, Fmt, Lang,
-                                check_period, console, emit, err, fail, open_wh, print_import)
+from cakupan.cli.common import (ENGINE_OPT, LANG_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine, Fmt, Lang, call,
+                                check_period, console, emit, err, fail, open_wh, print_import, warehouse_for)
+from cakupan.services import EVERYONE
 from cakupan.warehouse import WarehouseError
 
 app = typer.Typer(
@@ -88,33 +88,6 @@ def import_(
     wh.close()
 
 
-def registry(wh):
-    """Participants plus committed sponsored cohorts (decision tables), when there are any."""
-    from cakupan.cohorts import registry_of
-
-    return registry_of(wh)
-
-
-def _region_rows(wh, period: str, level: str, within: Optional[str]):
-    from cakupan import regions
-
-    p, w = registry(wh), wh.table("workforce")
-    records = wh.to_arrow(cov.coverage_by_region(p, w, period, level, within)).to_pylist()
-    if not records:
-        fail(f"no active participants or workforce figures for {period}"
-             + (f" in region {within}" if within else ""))
-    rows = cov.with_total(cov.rows_from(records))
-    wf = wh.to_arrow(cov.latest_workforce(w, period, level)).to_pylist()
-    sources = {}
-    src = wh.to_arrow(w.select("region_code", "period", "source")).to_pylist()
-    for r in wf:
-        match = next((s["source"] for s in src if s["region_code"] == r["region_code"]
-                      and s["period"] == r["workforce_period"]), None)
-        if match and (not within or r["region_code"].startswith(within)):
-            sources[r["region_code"]] = match
-    return rows, regions.names(), sources
-
-
 @app.command()
 def coverage(
     period: str = PERIOD_OPT,
@@ -127,67 +100,31 @@ def coverage(
     warehouse: Optional[Path] = WAREHOUSE_OPT,
 ) -> None:
     """Coverage: active distinct workers ÷ employed (and ÷ labour force), with a total row."""
-    from cakupan.regions import undotted
-    from cakupan.reports.coverage_report import region_report, segment_report
+    from cakupan.services import coverage as svc
 
     check_period(period)
-    within = undotted(region) if region else None
-    wh = open_wh(engine, warehouse)
-    try:
-        if by is By.segment:
-            rows, _, _ = _region_rows(wh, period, "province", within[:2] if within else None)
-            records = wh.to_arrow(cov.coverage_by_segment(registry(wh), period, within)).to_pylist()
-            employed = rows[-1].employed if not within or len(within) == 2 else None
-            report = segment_report(records, employed, period, lang.value)
-        else:
-            rows, names, sources = _region_rows(wh, period, by.value, within)
-            report = region_report(rows, names, period, by.value, sources, lang.value)
-    except WarehouseError as e:
-        fail(str(e))
-    emit(report, fmt, output, lang.value)
+    with warehouse_for(engine, warehouse) as wh:
+        result = call(svc.coverage, wh, EVERYONE, period, by.value, region, lang.value)
+    emit(result.report, fmt, output, lang.value)
     if chart and by is not By.segment:
         from cakupan.cli.analysis import coverage_chart
 
-        coverage_chart(report, chart, lang.value)
-    wh.close()
+        coverage_chart(result.report, chart, lang.value)
 
 
 @app.command()
 def brief(period: str = PERIOD_OPT, lang: Lang = LANG_OPT, engine: Optional[Engine] = ENGINE_OPT,
           warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
     """A press-ready paragraph on coverage, in Indonesian (--lang en for English)."""
-    from cakupan.reports.brief import coverage_brief
+    from cakupan.services import coverage as svc
 
     check_period(period)
-    wh = open_wh(engine, warehouse)
-    try:
-        rows, names, _ = _region_rows(wh, period, "province", None)
-    except WarehouseError as e:
-        fail(str(e))
-    console.print(coverage_brief(rows, names, period, lang.value), soft_wrap=False)
-    for paragraph in _more_paragraphs(wh, period, lang.value):
-        console.print()
+    with warehouse_for(engine, warehouse) as wh:
+        result = call(svc.brief, wh, EVERYONE, period, lang.value)
+    for i, paragraph in enumerate(result.paragraphs):
+        if i:
+            console.print()
         console.print(paragraph, soft_wrap=False)
-    wh.close()
-
-
-def _more_paragraphs(wh, period: str, lang: str) -> list[str]:
-    """Potential and performance paragraphs, when the warehouse has what they need."""
-    from cakupan.cli import analysis as cli_analysis
-    from cakupan.reports.brief import performance_brief, potential_brief
-
-    out = []
-    if wh.has("employers"):
-        try:
-            pools = cli_analysis.potential_rows(wh, period, "segment")
-            sectors = cli_analysis.potential_rows(wh, period, "sector")
-            out.append(potential_brief(pools, sectors, lang))
-        except typer.Exit:
-            pass
-    rows, status, _ = cli_analysis.performance_rows(wh, int(period[:4]), None, None)
-    rows = [r for r in rows if r["period"] <= period]
-    text = performance_brief(rows, status if rows and rows[-1]["period"][5:] == "12" else None, lang)
-    return out + ([text] if text else [])
 
 
 @warehouse_app.command("info")

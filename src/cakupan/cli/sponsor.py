@@ -67,7 +67,7 @@ class Plan:
 def package_costs(start: str, months: int, package: str, sponsor: str) -> list[tuple[str, int]]:
     """Cost of the BPU package for one person in each month (cheapest income value)."""
     from cakupan.contributions import bpu
-    from cakupan.synth.calendar import month_index, period_of
+    from cakupan.periods import month_index, period_of
 
     first = month_index(start)
     return [(period_of(m), bpu(1_000_000, period_of(m), jht=package == "jkk-jkm-jht",
@@ -80,7 +80,7 @@ def make_plan(wh, candidates_file: Path, budget: int, months: int, sponsor: str,
               quotas: Optional[list[str]], as_of: Optional[str]) -> Plan:
     from cakupan.ingest.candidates import read_candidates
     from cakupan.regions import region_name, undotted
-    from cakupan.synth.calendar import month_index, period_of
+    from cakupan.periods import month_index, period_of
 
     codes = [undotted(r) for r in region.split(",") if r.strip()]
     for code in codes:

@@ -5,24 +5,14 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from cakupan.coverage import CoverageRow, percent
-from cakupan.reports.format import decimal, integer
-
-MONTHS_ID = ("Januari Februari Maret April Mei Juni Juli Agustus September Oktober "
-             "November Desember").split()
-MONTHS_EN = ("January February March April May June July August September October "
-             "November December").split()
-
+from cakupan.reports.format import decimal, integer, month_name  # noqa: F401  (month_name re-exported)
+from cakupan.reports.performance_report import STATUS_WORDS
+from cakupan.reports.potential_report import opportunities
 
 def whole_percent(row: CoverageRow) -> str:
     """Coverage rounded to a whole percent, as press releases print it (17,17 -> 17)."""
     p = percent(row.participants, row.employed, places=0)
     return "-" if p is None else str(p.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def month_name(period: str, lang: str) -> str:
-    year, month = period.split("-")
-    names = MONTHS_ID if lang == "id" else MONTHS_EN
-    return f"{names[int(month) - 1]} {year}"
 
 
 def coverage_brief(rows: list[CoverageRow], names: dict[str, str], period: str,
@@ -80,8 +70,6 @@ def _estimated_note(rows: list[CoverageRow], lang: str) -> str:
 
 def potential_brief(pool_rows: list[dict], sector_rows: list[dict], lang: str = "id") -> str:
     """A paragraph on the uncovered potential: by pool, then the largest sectors."""
-    from cakupan.reports.potential_report import opportunities
-
     employed = sum(r["employed"] for r in pool_rows)
     potential = sum(r["potential"] for r in pool_rows)
     n = integer(potential, lang)
@@ -98,8 +86,6 @@ def potential_brief(pool_rows: list[dict], sector_rows: list[dict], lang: str = 
 
 def performance_brief(rows: list[dict], status: str | None, lang: str = "id") -> str:
     """A paragraph on the year so far: change since January, the last months, the target."""
-    from cakupan.reports.performance_report import STATUS_WORDS
-
     seen = [r for r in rows if r["active"] is not None]
     if len(seen) < 2:
         return ""

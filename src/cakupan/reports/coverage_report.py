@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cakupan.coverage import TOTAL, CoverageRow, percent
-from cakupan.reports.brief import month_name
+from cakupan.reports.format import month_name
 from cakupan.reports.tables import Report
 
 REGION_COLUMNS = ["region_code", "region_name", "participants", "employed", "unemployed",

@@ -8,6 +8,11 @@ from babel.numbers import format_decimal
 
 LOCALES = {"id": "id_ID", "en": "en_US"}
 
+MONTHS_ID = ("Januari Februari Maret April Mei Juni Juli Agustus September Oktober "
+             "November Desember").split()
+MONTHS_EN = ("January February March April May June July August September October "
+             "November December").split()
+
 LABELS = {
     "region_code": ("Kode", "Code"),
     "region_name": ("Wilayah", "Region"),
@@ -94,3 +99,9 @@ def pct(value: Decimal | None, lang: str = "id", places: int = 2) -> str:
     if value is None:
         return "-"
     return f"{decimal(value, lang, places)} %" if lang == "id" else f"{decimal(value, lang, places)}%"
+
+
+def month_name(period: str, lang: str) -> str:
+    year, month = period.split("-")
+    names = MONTHS_ID if lang == "id" else MONTHS_EN
+    return f"{names[int(month) - 1]} {year}"

@@ -6,7 +6,7 @@ from cakupan.coverage import percent
 from cakupan.potential import SECTOR_NAMES
 from cakupan.regions import region_name
 from cakupan.reports import format as fmt
-from cakupan.reports.brief import month_name
+from cakupan.reports.format import month_name
 from cakupan.reports.tables import Report
 
 POOL_NAMES = {"PU": ("Penerima upah (status 3-4)", "Wage earners (status 3-4)"),

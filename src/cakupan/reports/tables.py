@@ -81,8 +81,13 @@ def to_csv(report: Report) -> str:
     return out.getvalue()
 
 
+def plain_rows(report: Report) -> list[dict]:
+    """The rows with their machine keys and plain values (Decimals as floats)."""
+    return [{c: _plain(row.get(c)) for c in report.columns} for row in report.rows]
+
+
 def to_json(report: Report) -> str:
-    rows = [{c: _plain(row.get(c)) for c in report.columns} for row in report.rows]
+    rows = plain_rows(report)
     return json.dumps({"title": report.title, "notes": report.notes, "rows": rows},
                       ensure_ascii=False, indent=2)
 

@@ -5,20 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-
-def month_index(period: str) -> int:
-    """``"2021-11"`` -> 24262; raises ValueError with the expected form."""
-    try:
-        year, month = (int(p) for p in period.split("-"))
-    except ValueError:
-        raise ValueError(f"{period!r} is not a month: write YYYY-MM, e.g. 2021-11") from None
-    if not 1 <= month <= 12:
-        raise ValueError(f"{period!r} is not a month: the month must be 01-12")
-    return year * 12 + month - 1
-
-
-def period_of(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+from cakupan.periods import month_index, period_of  # noqa: F401  (re-exported for synth)
 
 
 def periods_expr(col: str) -> pl.Expr:

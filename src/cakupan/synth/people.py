@@ -5,21 +5,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from cakupan.periods import largest_remainder  # noqa: F401  (re-exported for synth)
 from cakupan.synth.names import make_names
 
 REFERENCE_DAY = np.datetime64("2021-11-15")
-
-
-def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
-    """Split ``total`` into integers proportional to ``weights`` that sum exactly to it."""
-    w = np.asarray(weights, dtype=float)
-    raw = total * w / w.sum()
-    out = np.floor(raw).astype(np.int64)
-    short = total - int(out.sum())
-    if short:
-        order = np.argsort(-(raw - out), kind="stable")
-        out[order[:short]] += 1
-    return out
 
 
 def place_people(rng: np.random.Generator, counts: np.ndarray, villages: pl.DataFrame,
