@@ -100,8 +100,6 @@ def write_plan_xlsx(plan, path: Path, lang: str, show_pii: bool) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from cakupan.cli.sponsor import summary
-
     i = 0 if lang == "id" else 1
     wb = Workbook()
     ws = wb.active
@@ -132,3 +130,25 @@ def write_plan_xlsx(plan, path: Path, lang: str, show_pii: bool) -> None:
     sheet("Jadwal biaya" if lang == "id" else "Cost schedule", SCHEDULE_HEAD, schedule_rows(plan))
     sheet("Dampak cakupan" if lang == "id" else "Coverage impact", IMPACT_HEAD, impact_rows(plan))
     wb.save(path)
+
+
+def summary(plan: Plan, lang: str) -> str:
+    n = lambda v: fmt.integer(v, lang)  # noqa: E731
+    c = plan.counts()
+    total = sum(c.values())
+    r = plan.request
+    if lang == "id":
+        return (f"Dari {n(total)} kandidat, {n(c.get('SELECTED', 0))} dipilih untuk dilindungi "
+                f"{r.months} bulan mulai {r.start} (paket {plan.package.upper()}, sponsor {plan.sponsor.upper()}): "
+                f"Rp {n(r.cost_per_person)} per orang, total Rp {n(plan.cost)} dari anggaran Rp {n(r.budget)}, "
+                f"sisa Rp {n(plan.left)}. Tidak dipilih: {n(c.get('ACTIVE', 0))} sudah peserta aktif "
+                f"(per {plan.as_of}), {n(c.get('REGION', 0))} di luar wilayah, {n(c.get('AGE', 0))} di luar "
+                f"usia kerja, {n(c.get('DUPLICATE', 0))} NIK ganda, {n(c.get('INVALID', 0))} data tidak valid, "
+                f"{n(c.get('QUOTA', 0))} terbentur kuota, {n(c.get('BUDGET', 0))} tidak tertampung anggaran.")
+    return (f"Of {n(total)} candidates, {n(c.get('SELECTED', 0))} are selected for {r.months} months from "
+            f"{r.start} (package {plan.package.upper()}, sponsor {plan.sponsor.upper()}): Rp {n(r.cost_per_person)} "
+            f"per person, Rp {n(plan.cost)} of a Rp {n(r.budget)} budget, Rp {n(plan.left)} left. Not selected: "
+            f"{n(c.get('ACTIVE', 0))} already active (as of {plan.as_of}), {n(c.get('REGION', 0))} outside the "
+            f"region, {n(c.get('AGE', 0))} outside working age, {n(c.get('DUPLICATE', 0))} repeated NIK, "
+            f"{n(c.get('INVALID', 0))} unusable rows, {n(c.get('QUOTA', 0))} over a quota, "
+            f"{n(c.get('BUDGET', 0))} beyond the budget.")
