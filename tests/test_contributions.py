@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from cakupan import contracts
 from cakupan.contributions import bpu, jakon, jakon_fee, pmi, pu, rules
 from cakupan.contributions.calculator import PAYERS, SPONSOR_TYPES
-from cakupan.contributions.report import breakdown_report
+from cakupan.reports.contributions_report import breakdown_report
 from cakupan.reports import format as fmt
 from cakupan.reports.tables import to_csv, to_json, to_rich
 

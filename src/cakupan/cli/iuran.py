@@ -41,7 +41,7 @@ def _overrides(pairs: Optional[list[str]]) -> dict | None:
 
 
 def _show(compute, fmt: Fmt, output, lang: Lang) -> None:
-    from cakupan.contributions.report import breakdown_report
+    from cakupan.reports.contributions_report import breakdown_report
 
     try:
         breakdown = compute()

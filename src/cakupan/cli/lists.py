@@ -7,8 +7,11 @@ from pathlib import Path
 
 import typer
 
-from cakupan.cli.common import PERIOD_OPT, WAREHOUSE_OPT, Engine, check_period, console, fail, open_wh, progress_bar
+from cakupan.cli.common import (PERIOD_OPT, WAREHOUSE_OPT, Engine, call, check_period, console, fail,
+                                progress_bar, warehouse_for)
 from cakupan.reports.format import integer as n
+from cakupan.services import EVERYONE
+from cakupan.services import lists as svc
 
 app = typer.Typer(help="Partner lists (street vendors, fishermen, honorary staff, village lists, "
                        "JKN extracts): import them for matching against the participant registry.",
@@ -36,16 +39,8 @@ def import_(
 ) -> None:
     """Import a partner's list: every row kept (usable ones for matching, the rest in quarantine
     with the reason); NIKs cleaned and checked, dates and sexes normalised."""
-    from cakupan.ingest.readers import IngestError
-    from cakupan.lists.columns import ColumnError, parse_overrides
-    from cakupan.lists.importer import import_list
-
-    wh = open_wh(Engine.duckdb, warehouse)
-    try:
-        report = import_list(wh, file, source, segment.upper() if segment else None, occupation,
-                             parse_overrides(columns), sheet)
-    except (IngestError, ColumnError) as e:
-        fail(str(e))
+    with warehouse_for(Engine.duckdb, warehouse) as wh:
+        report = call(svc.import_list, wh, EVERYONE, file, source, segment, occupation, columns, sheet)
     if report.already_imported:
         console.print(f"Berkas ini sudah pernah diimpor untuk daftar '{source}'; tidak ada perubahan.")
     console.print(f"{file.name} ({source}): dibaca {n(report.rows_read)} = diterima {n(report.accepted)} "
@@ -56,7 +51,6 @@ def import_(
         console.print(f"  {NIK_PROBLEMS.get(code, code)}: {n(count)} baris (tetap disimpan; NIK-nya tidak dipakai)")
     if report.quarantined:
         console.print("Lihat alasannya: cakupan warehouse quarantine")
-    wh.close()
 
 
 class LeadFormat(str, Enum):
@@ -67,14 +61,8 @@ class LeadFormat(str, Enum):
 SOURCE_OPT = typer.Option(..., "--source", help="The list's name, as given to `lists import`.")
 
 
-def _matcher_errors():
-    from cakupan.lists.matcher import MatchError
-    from cakupan.warehouse import WarehouseError
-    return (MatchError, WarehouseError)
-
-
 def _print_match(report) -> None:
-    from cakupan.matching.leads import summary
+    from cakupan.reports.leads_report import summary
     from cakupan.matching.outcomes import OUTCOMES
 
     console.print(summary(report.counts, report.source))
@@ -99,23 +87,16 @@ def match(
     name and birth date), then a Splink model for the rest; only new or changed rows are
     matched again. Every row gets ACTIVE, LAPSED, NOT_REGISTERED, NEEDS_REVIEW, INVALID or
     DUPLICATE_IN_LIST with a reason."""
-    from cakupan.lists.matcher import Thresholds, match_list
-
     check_period(period)
     if lower > upper:
         fail("--lower must not be above --upper")
-    wh = open_wh(Engine.duckdb, warehouse)
-    try:
-        with progress_bar() as bar:
-            task = bar.add_task("pencocokan", total=None)
-            report = match_list(wh, source, period, Thresholds(upper=upper, lower=lower),
-                                progress=lambda step: bar.update(task, description=step))
-            bar.update(task, total=1, completed=1, description="selesai")
-    except _matcher_errors() as e:
-        fail(str(e))
+    with warehouse_for(Engine.duckdb, warehouse) as wh, progress_bar() as bar:
+        task = bar.add_task("pencocokan", total=None)
+        report = call(svc.match, wh, EVERYONE, source, period, upper, lower,
+                      progress=lambda step: bar.update(task, description=step))
+        bar.update(task, total=1, completed=1, description="selesai")
     _print_match(report)
     console.print(f"Berikutnya: cakupan lists leads --source {source} --format xlsx")
-    wh.close()
 
 
 @app.command("leads")
@@ -128,37 +109,18 @@ def leads(
 ) -> None:
     """Export the leads of a matched list — new registrations, reactivations, cases to
     review and rows to complete — grouped by regency, district and village."""
-    import ibis
-
     from cakupan.lists import leads_export as ex
-    from cakupan.lists.importer import LIST_ROWS
-    from cakupan.lists.matcher import MATCHES, PEOPLE, _regions, latest_import
-    from cakupan.matching.leads import lead_rows, summary
 
-    wh = open_wh(Engine.duckdb, warehouse)
-    try:
-        import_id = latest_import(wh, source)
-        if not (wh.has(MATCHES) and wh.has(PEOPLE)) or not wh.con.con.execute(
-                f"SELECT count(*) FROM {MATCHES} WHERE import_id = ?", [import_id]).fetchone()[0]:
-            fail(f"daftar '{source}' belum dicocokkan: jalankan dulu cakupan lists match --source {source}")
-        rows = wh.table(LIST_ROWS).filter(ibis._.import_id == import_id)
-        matches = wh.table(MATCHES).filter(ibis._.import_id == import_id)
-        table = wh.to_arrow(lead_rows(rows, matches, wh.table(PEOPLE), _regions(wh)))
-        counts = dict(wh.con.con.execute(f"SELECT outcome, count(*) FROM {MATCHES} WHERE import_id = ? "
-                                         "GROUP BY 1", [import_id]).fetchall())
-    except _matcher_errors() as e:
-        fail(str(e))
-    text = summary(counts, source)
-    rows_out = ex.prepare(table, show_pii)
+    with warehouse_for(Engine.duckdb, warehouse) as wh:
+        result = call(svc.leads, wh, EVERYONE, source, show_pii)
     path = out or Path(f"leads-{source}.{format.value}")
     if format is LeadFormat.xlsx:
-        ex.write_xlsx(rows_out, path, show_pii, text, counts)
+        ex.write_xlsx(result.rows, path, result.personal_data, result.summary, result.counts)
     else:
-        ex.write_csv(rows_out, path, show_pii)
-    console.print(text)
-    console.print(f"Ditulis: {path} ({n(len(rows_out))} baris prospek"
-                  + ("" if show_pii else "; data pribadi disamarkan, tambahkan --show-pii untuk petugas") + ")")
-    wh.close()
+        ex.write_csv(result.rows, path, result.personal_data)
+    console.print(result.summary)
+    console.print(f"Ditulis: {path} ({n(len(result.rows))} baris prospek"
+                  + ("" if result.personal_data else "; data pribadi disamarkan, tambahkan --show-pii untuk petugas") + ")")
 
 
 @app.command("review")
@@ -173,26 +135,18 @@ def review(
 ) -> None:
     """Without --row: the rows waiting for review. With --row and --accept or --reject: a
     decision that every later run honours, then the list is matched again."""
-    from cakupan.lists.matcher import Thresholds, match_list
-    from cakupan.lists.review import ReviewError, pending, record
-
-    wh = open_wh(Engine.duckdb, warehouse)
-    try:
+    if row is None and (accept or reject):
+        fail("--accept/--reject need --row N")
+    if row is not None and accept == reject:
+        fail("choose one: --accept or --reject")
+    with warehouse_for(Engine.duckdb, warehouse) as wh:
         if row is None:
-            if accept or reject:
-                fail("--accept/--reject need --row N")
-            _show_pending(pending(wh, source))
+            _show_pending(call(svc.pending, wh, EVERYONE, source))
             return
-        if accept == reject:
-            fail("choose one: --accept or --reject")
-        decided = record(wh, source, row, "accept" if accept else "reject", nik, note)
-        console.print(f"Baris {row}: {'diterima' if accept else 'ditolak'} "
-                      f"(NIK {mask(decided.nik)}); keputusan disimpan dan selalu dipakai.")
-        report = match_list(wh, source, decided.period, Thresholds())
-    except (ReviewError, *_matcher_errors()) as e:
-        fail(str(e))
-    _print_match(report)
-    wh.close()
+        decided = call(svc.decide, wh, EVERYONE, source, row, accept, nik, note)
+    console.print(f"Baris {row}: {'diterima' if accept else 'ditolak'} "
+                  f"(NIK {mask(decided.nik)}); keputusan disimpan dan selalu dipakai.")
+    _print_match(decided.rematch)
 
 
 def mask(nik: str | None) -> str:
@@ -228,12 +182,6 @@ def train(
 ) -> None:
     """Train the probabilistic model on this list and the registry (u by random sampling,
     m by expectation maximisation) and keep it in the warehouse for later matches."""
-    from cakupan.lists.review import train_model
-
-    wh = open_wh(Engine.duckdb, warehouse)
-    try:
-        model_id = train_model(wh, source)
-    except _matcher_errors() as e:
-        fail(str(e))
+    with warehouse_for(Engine.duckdb, warehouse) as wh:
+        model_id = call(svc.train, wh, EVERYONE, source)
     console.print(f"Model {model_id} disimpan di gudang data; pencocokan berikutnya memakainya.")
-    wh.close()

@@ -75,17 +75,12 @@ def import_(
     Prints rows read = accepted + quarantined. A failed import changes nothing; importing
     the same file again changes nothing.
     """
-    from cakupan.ingest.load import IngestError, import_file
+    from cakupan.services import imports as svc
 
-    wh = open_wh(Engine.duckdb, warehouse)
-    with err.status(f"Mengimpor {file.name} ...") as status:
-        try:
-            report = import_file(wh, table.value, file, sheet=sheet,
-                                 progress=lambda msg: status.update(f"{file.name}: {msg}"))
-        except IngestError as e:
-            fail(str(e))
+    with warehouse_for(Engine.duckdb, warehouse) as wh, err.status(f"Mengimpor {file.name} ...") as status:
+        report = call(svc.import_table, wh, EVERYONE, table.value, file, sheet,
+                      progress=lambda msg: status.update(f"{file.name}: {msg}"))
     print_import(file, report)
-    wh.close()
 
 
 @app.command()
@@ -130,12 +125,12 @@ def brief(period: str = PERIOD_OPT, lang: Lang = LANG_OPT, engine: Optional[Engi
 @warehouse_app.command("info")
 def warehouse_info(engine: Optional[Engine] = ENGINE_OPT, warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
     """Tables and their row counts."""
-    wh = open_wh(engine, warehouse)
-    for name in ("participants", "employers", "workforce", "regions", "quarantine", "imports"):
-        if wh.has(name):
-            n = wh.to_arrow(wh.table(name).count().as_table()).column(0)[0].as_py()
-            console.print(f"  {name:<14} {n:>12,}".replace(",", "."))
-    wh.close()
+    from cakupan.services import imports as svc
+
+    with warehouse_for(engine, warehouse) as wh:
+        counts = call(svc.table_counts, wh, EVERYONE)
+    for name, n in counts.items():
+        console.print(f"  {name:<14} {n:>12,}".replace(",", "."))
 
 
 @warehouse_app.command("reference")
@@ -168,27 +163,19 @@ def warehouse_quarantine(limit: int = typer.Option(50, help="Rows to show."),
     """Quarantined rows of one import with their source sheet, row and reason."""
     from rich.table import Table as RichTable
 
-    wh = open_wh(Engine.duckdb, warehouse)
-    if not wh.has("quarantine"):
+    from cakupan.services import imports as svc
+
+    with warehouse_for(Engine.duckdb, warehouse) as wh:
+        page = call(svc.quarantine, wh, EVERYONE, import_id, limit=limit)
+    if not page.rows:
         console.print("Karantina kosong.")
         return
-    q, imports = wh.table("quarantine"), wh.table("imports")
-    if import_id is None:
-        latest = wh.to_arrow(imports.filter(imports.quarantined > 0)
-                             .order_by(imports.imported_at.desc()).limit(1)).to_pylist()
-        if not latest:
-            console.print("Karantina kosong.")
-            return
-        import_id = latest[0]["import_id"]
-    rows = wh.to_arrow(q.filter(q.import_id.startswith(import_id))
-                       .order_by([q.sheet, q.row_number]).limit(limit)).to_pylist()
     t = RichTable("impor", "tabel", "berkas", "lembar", "baris", "alasan",
-                  title=f"Karantina impor {import_id[:8]}")
-    for r in rows:
-        t.add_row(r["import_id"][:8], r["table_name"], Path(r["source_file"]).name,
+                  title=f"Karantina impor {page.import_id[:8] if page.import_id else ''}")
+    for r in page.rows:
+        t.add_row(r["import_id"][:8], r["table_name"], r["source_file"],
                   r.get("sheet") or "-", str(r["row_number"]), r["reason"])
     console.print(t)
-    wh.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,7 @@
 """Leads for field agents: the matched list, grouped by regency, district and village.
 
 Pure: :func:`lead_rows` joins a list's rows, their outcomes and region names (Ibis);
-:func:`summary` words the counts in Indonesian. Writing files and masking personal data
+the counts are worded by :mod:`cakupan.reports.leads_report`. Writing files and masking personal data
 happen at the edge (``cakupan.lists.leads_export``).
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 import ibis
 from ibis import _
 
-from cakupan.reports.format import integer
 
 LEAD_OUTCOMES = ("NOT_REGISTERED", "LAPSED", "NEEDS_REVIEW", "INVALID")
 SHEETS = {  # outcome -> sheet title (XLSX) / status label (CSV)
@@ -54,19 +53,3 @@ def lead_rows(rows: ibis.Table, matches: ibis.Table, people: ibis.Table,
         match_weight=t.match_weight.round(1), agreed=t.agreed, row_number=t.row_number,
     )
     return out.order_by([_.regency, _.district, _.village, _.name, _.row_number])
-
-
-def summary(counts: dict[str, int], source: str) -> str:
-    """``Dari 1.250 nama di daftar pasar, 412 sudah terlindungi, …`` (Indonesian)."""
-    total = sum(counts.values())
-    parts = [(counts.get("ACTIVE", 0), "sudah terlindungi"),
-             (counts.get("LAPSED", 0), "tidak aktif (calon aktivasi ulang)"),
-             (counts.get("NOT_REGISTERED", 0), "belum terdaftar"),
-             (counts.get("NEEDS_REVIEW", 0), "perlu diperiksa"),
-             (counts.get("INVALID", 0), "tidak bisa dipakai apa adanya"),
-             (counts.get("DUPLICATE_IN_LIST", 0), "ganda dalam daftar")]
-    said = [f"{integer(n)} {what}" for n, what in parts if n]
-    if not said:
-        return f"Daftar {source} kosong."
-    body = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " dan " + said[-1]
-    return f"Dari {integer(total)} nama di daftar {source}, {body}."

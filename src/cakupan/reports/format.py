@@ -30,7 +30,7 @@ LABELS = {
     "TOTAL": ("Total", "Total"),
     "yes": ("ya", "yes"),
     "no": ("tidak", "no"),
-    # contribution breakdown columns (cakupan.contributions.report)
+    # contribution breakdown columns (cakupan.reports.contributions_report)
     "programme": ("Program", "Programme"),
     "payer": ("Pembayar", "Payer"),
     "basis": ("Dasar perhitungan", "Basis"),
