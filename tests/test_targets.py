@@ -16,7 +16,8 @@ from conftest import make_warehouse
 from typer.testing import CliRunner
 
 from cakupan import targets as tg
-from cakupan.cli.targets import app, import_targets, write_cascaded
+from cakupan.cli.targets import app
+from cakupan.services.targets import import_targets, write_cascaded
 from cakupan.contracts import CONTRACTS
 from cakupan.ingest import IngestError, import_file
 from cakupan.reference import workforce_reference

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from cakupan.cli.common import LANG_OPT, Fmt, Lang, console, emit, fail
+from cakupan.cli.common import LANG_OPT, Fmt, Lang, call, console, emit
 
 app = typer.Typer(help="Contribution calculator (iuran): a breakdown per programme and payer, "
                        "with the regulation behind each line. Rules are data, keyed by date.",
@@ -28,38 +28,20 @@ class Sponsor(str, Enum):
     zakat = "zakat"
 
 
-def _overrides(pairs: Optional[list[str]]) -> dict | None:
-    if not pairs:
-        return None
-    out = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            fail(f"--override {pair!r}: write KEY=VALUE, e.g. jp_wage_cap=8939700")
-        out[key.strip()] = value.strip()
-    return out
+def _show(kind: str, fmt: Fmt, output, lang: Lang, override: Optional[list[str]] = None, **args) -> None:
+    from cakupan.services import EVERYONE
+    from cakupan.services.contributions import calculate
 
-
-def _show(compute, fmt: Fmt, output, lang: Lang) -> None:
-    from cakupan.reports.contributions_report import breakdown_report
-
-    try:
-        breakdown = compute()
-    except ValueError as e:
-        fail(str(e))
-    report = breakdown_report(breakdown, lang.value)
+    result = call(calculate, EVERYONE, kind, lang.value, override, **args)
     if fmt is Fmt.json:
-        data = json.loads(__import__("cakupan.reports.tables", fromlist=["to_json"]).to_json(report))
-        data["total"] = breakdown.total
-        data["totals_by_payer"] = dict(breakdown.totals)
-        text = json.dumps(data, ensure_ascii=False, indent=2)
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
         if output:
             output.write_text(text, encoding="utf-8")
             console.print(f"Ditulis: {output}")
         else:
             print(text)
         return
-    emit(report, fmt, output, lang.value)
+    emit(result.report, fmt, output, lang.value)
 
 
 @app.command()
@@ -71,9 +53,7 @@ def pu(wage: int = typer.Option(..., "--wage", help="Monthly reported wage, rupi
        override: Optional[list[str]] = OVERRIDE_OPT, fmt: Fmt = FMT_OPT,
        output=OUT_OPT, lang: Lang = LANG_OPT) -> None:
     """Wage earner (PU): JKK, JKM, JHT, JP, JKP by employer size and risk group."""
-    from cakupan.contributions import pu as calc
-
-    _show(lambda: calc(wage, risk, size, period, jkp=jkp, overrides=_overrides(override)), fmt, output, lang)
+    _show("pu", fmt, output, lang, override, wage=wage, risk=risk, size=size, period=period, jkp=jkp)
 
 
 @app.command()
@@ -84,10 +64,7 @@ def bpu(income: int = typer.Option(..., "--income", help="Declared monthly incom
         override: Optional[list[str]] = OVERRIDE_OPT, fmt: Fmt = FMT_OPT,
         output=OUT_OPT, lang: Lang = LANG_OPT) -> None:
     """Non-wage earner (BPU): JKK 1 % of the income value, JKM flat, optional JHT."""
-    from cakupan.contributions import bpu as calc
-
-    _show(lambda: calc(income, period, jht=jht, sponsor=sponsor.value.upper(),
-                       overrides=_overrides(override)), fmt, output, lang)
+    _show("bpu", fmt, output, lang, override, income=income, period=period, jht=jht, sponsor=sponsor.value)
 
 
 @app.command()
@@ -95,9 +72,7 @@ def jakon(contract: int = typer.Option(..., "--contract", help="Contract value, 
           period: Optional[str] = typer.Option(None, "--period", "-p", help="Month YYYY-MM (default: rules in force now)."),
           fmt: Fmt = FMT_OPT, output=OUT_OPT, lang: Lang = LANG_OPT) -> None:
     """Construction project (Jakon): marginal tiers on the contract value."""
-    from cakupan.contributions import jakon as calc
-
-    _show(lambda: calc(contract, period), fmt, output, lang)
+    _show("jakon", fmt, output, lang, contract=contract, period=period)
 
 
 @app.command()
@@ -106,6 +81,4 @@ def pmi(months: int = typer.Option(..., "--months", help="Contract length in mon
         jht: Optional[int] = typer.Option(None, "--jht", help="Optional JHT amount per month (50000 ... 600000)."),
         fmt: Fmt = FMT_OPT, output=OUT_OPT, lang: Lang = LANG_OPT) -> None:
     """Migrant worker (PMI): Permenaker 4/2023 amounts before, during and after placement."""
-    from cakupan.contributions import pmi as calc
-
-    _show(lambda: calc(months, period, jht_amount=jht), fmt, output, lang)
+    _show("pmi", fmt, output, lang, months=months, period=period, jht_amount=jht)

@@ -1,20 +1,15 @@
 """``cakupan targets``: import targets of active workers and the branch -> regency mapping,
 cascade a provincial target to regencies, show the targets.
 
-Besides the commands, :func:`import_targets` and :func:`write_cascaded` are the I/O around
-the pure :mod:`cakupan.targets` (the import itself is the generic
-:func:`cakupan.ingest.load.import_file`).
+The use cases (import with cascade, writing cascaded rows) live in
+:mod:`cakupan.services.targets`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
 from enum import Enum
 from pathlib import Path
 
-import pyarrow as pa
 import typer
 
 from cakupan import targets as tg
@@ -25,181 +20,28 @@ from cakupan.cli.common import (
     Engine,
     Fmt,
     Lang,
+    call,
     console,
     emit,
     err,
     fail,
     open_wh,
     print_import,
+    warehouse_for,
 )
-from cakupan.contracts import BRANCHES, TARGETS
-from cakupan.ingest.load import ImportReport, IngestError, import_file
+from cakupan.ingest.load import ImportReport, IngestError
 from cakupan.reports import format as fmt
+from cakupan.services import EVERYONE
+from cakupan.services.targets import import_branches, import_targets
 from cakupan.warehouse import WarehouseError
 
 app = typer.Typer(help="Targets of active workers (target peserta aktif) per province, regency "
                        "or branch, segment and month: import, cascade to regencies, show.",
                   no_args_is_help=True)
 
-# column and value labels of the targets report (kept out of reports/format.py's literal so
-# that module stays as it is; an existing label is never replaced)
-for _key, _pair in {
-    "level": ("Tingkat", "Level"), "area_code": ("Kode", "Code"), "area_name": ("Nama", "Name"),
-    "period": ("Bulan", "Month"), "target": ("Target peserta aktif", "Target (active workers)"),
-    "source": ("Sumber", "Source"), "cascaded_from": ("Diturunkan dari", "Cascaded from"),
-    "PROVINCE": ("Provinsi", "Province"), "REGENCY": ("Kab/Kota", "Regency/city"),
-    "BRANCH": ("Cabang", "Branch"), "ALL": ("Semua", "All"),
-}.items():
-    fmt.LABELS.setdefault(_key, _pair)
-
-
 class CascadeKey(str, Enum):
     employed = "employed"
     uncovered = "uncovered"
-
-
-@dataclass
-class CascadeReport:
-    """What writing cascaded rows did. ``rows == inserted + updated + unchanged + kept``."""
-
-    key: str
-    provinces: int = 0
-    rows: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    kept: int = 0
-    """Regency rows not written because an imported (not cascaded) target has their key."""
-    skipped: list[str] = field(default_factory=list)
-    """``"31 (2021-12)"``: province targets without regency weights, not cascaded."""
-
-
-# -- I/O around the pure core ------------------------------------------------------------------
-
-def known_branches(wh) -> list[str]:
-    """Branch codes in the warehouse's ``branches`` table (none when it is missing)."""
-    if not wh.has("branches"):
-        return []
-    return wh.to_arrow(wh.table("branches").select("branch_code").distinct())["branch_code"].to_pylist()
-
-
-def _registry(wh):
-    """Participants plus committed sponsored cohorts (decision tables), when there are any."""
-    from cakupan.cohorts import registry_of
-
-    return registry_of(wh)
-
-
-def _weights(wh, key: str, period: str) -> list[dict]:
-    expr = tg.cascade_weights(key, period, wh.table("workforce"),
-                              _registry(wh) if key == "uncovered" else None)
-    return wh.to_arrow(expr).to_pylist()
-
-
-def _first_workforce_period(wh) -> str | None:
-    w = wh.table("workforce")
-    w = w.filter(w.region_code.length() == 4, w.employment_status.isnull(), w.sector.isnull())
-    return wh.to_arrow(w.period.min().as_table()).column(0)[0].as_py()
-
-
-def cascaded_rows(wh, province_rows: list[dict], key: str) -> tuple[list[dict], list[str]]:
-    """Regency rows for ``province_rows`` (level PROVINCE) by ``key``, weights from the
-    warehouse per target month; and the provinces left out for want of weights."""
-    rows: list[dict] = []
-    skipped: list[str] = []
-    for period in sorted({r["period"] for r in province_rows}):
-        weights_rows = _weights(wh, key, period)
-        if not weights_rows:
-            # a month before the first labour-force round: use the earliest round there is
-            first = _first_workforce_period(wh)
-            if first and first > period:
-                weights_rows = _weights(wh, key, first)
-        for province in sorted({r["area_code"] for r in province_rows if r["period"] == period}):
-            mine = [w for w in weights_rows if w["regency_code"].startswith(province)]
-            todo = [r for r in province_rows if r["period"] == period and r["area_code"] == province]
-            if sum(w["weight"] for w in mine) <= 0:
-                skipped.append(f"{province} ({period})")
-                continue
-            rows += tg.cascade(todo, {w["regency_code"]: w["weight"] for w in mine}, key,
-                               tg.weights_basis(mine))
-    return rows, skipped
-
-
-def write_cascaded(wh, rows: list[dict], key: str = "") -> CascadeReport:
-    """Upsert cascaded regency rows into ``targets`` by key in one transaction.
-
-    A cascaded row replaces an earlier cascaded row with the same key (or leaves it when
-    identical); it never replaces an imported row (``cascaded_from`` empty): those are
-    counted as ``kept``. Idempotent.
-    """
-    from cakupan.ingest.load import _fetch, _q, table_ddl
-
-    report = CascadeReport(key=key, rows=len(rows),
-                           provinces=len({(r["area_code"][:2], r["segment"], r["period"]) for r in rows}))
-    if not rows:
-        return report
-    if wh.engine != "duckdb":
-        raise IngestError("targets are written to the DuckDB warehouse only: run without --engine spark")
-    data = pa.Table.from_pylist(rows, schema=TARGETS.schema.to_pyarrow())
-    raw, view = wh.con.con, "_cakupan_cascade"
-    keymatch = " AND ".join(f"t.{_q(k)} = i.{_q(k)}" for k in TARGETS.key)
-    others = [c for c in TARGETS.names if c not in TARGETS.key]
-    same = " AND ".join(f"t.{_q(c)} IS NOT DISTINCT FROM i.{_q(c)}" for c in others)
-    cols = ", ".join(_q(c) for c in TARGETS.names)
-    raw.register(view, data)
-    try:
-        _fetch(raw, "BEGIN TRANSACTION")
-        try:
-            _fetch(raw, table_ddl(TARGETS))
-            ins, upd, same_n, kept = _fetch(raw, f"""
-                SELECT count(*) FILTER (WHERE t._hit IS NULL),
-                       count(*) FILTER (WHERE t._hit AND t.cascaded_from IS NOT NULL AND NOT ({same})),
-                       count(*) FILTER (WHERE t._hit AND t.cascaded_from IS NOT NULL AND ({same})),
-                       count(*) FILTER (WHERE t._hit AND t.cascaded_from IS NULL)
-                FROM {view} i LEFT JOIN (SELECT *, TRUE AS _hit FROM targets) t ON {keymatch}""")[0]
-            _fetch(raw, f"DELETE FROM targets t USING {view} i WHERE {keymatch} "
-                        f"AND t.cascaded_from IS NOT NULL AND NOT ({same})")
-            _fetch(raw, f"INSERT INTO targets ({cols}) SELECT {', '.join('i.' + _q(c) for c in TARGETS.names)} "
-                        f"FROM {view} i WHERE NOT EXISTS (SELECT 1 FROM targets t WHERE {keymatch})")
-            _fetch(raw, "COMMIT")
-        except BaseException:
-            _fetch(raw, "ROLLBACK")
-            raise
-    finally:
-        raw.unregister(view)
-    report.inserted, report.updated, report.unchanged, report.kept = int(ins), int(upd), int(same_n), int(kept)
-    return report
-
-
-def import_targets(wh, path: str | Path, sheet: str | None = None, cascade: str | None = None,
-                   progress: Callable[[str], None] | None = None,
-                   today: date | None = None) -> tuple[ImportReport, CascadeReport | None]:
-    """Import a targets file (branch codes checked against the ``branches`` table) and,
-    with ``cascade`` (``employed`` or ``uncovered``), write its PROVINCE rows' cascade.
-
-    The cascade is computed before the import (a missing table fails before anything is
-    written) and written after it, in its own transaction; running the same command again
-    changes nothing.
-    """
-    from cakupan.ingest.load import _read
-    from cakupan.ingest.validate import known_values, validate_frame
-
-    if cascade is not None and cascade not in tg.KEYS:
-        raise ValueError(f"kunci kaskade {cascade!r} tidak dikenal (pilihan: {', '.join(tg.KEYS)})")
-    with known_values(branch_code=known_branches(wh)):
-        rows: list[dict] = []
-        skipped: list[str] = []
-        if cascade:
-            df, _ = _read(Path(path), TARGETS, sheet)
-            accepted = validate_frame(TARGETS, df, today=today).accepted.to_pylist()
-            provinces = [r for r in accepted if r["level"] == "PROVINCE"]
-            rows, skipped = cascaded_rows(wh, provinces, cascade)
-        report = import_file(wh, TARGETS.name, path, sheet=sheet, progress=progress, today=today)
-    cascade_report = None
-    if cascade:
-        cascade_report = write_cascaded(wh, rows, cascade)
-        cascade_report.skipped = skipped
-    return report, cascade_report
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -266,8 +108,8 @@ def branches(
     wh = _open(warehouse)
     with err.status(f"Mengimpor {file.name} ...") as status:
         try:
-            report = import_file(wh, BRANCHES.name, file, sheet=sheet,
-                                 progress=lambda msg: status.update(f"{file.name}: {msg}"))
+            report = import_branches(wh, file, sheet=sheet,
+                                     progress=lambda msg: status.update(f"{file.name}: {msg}"))
         except IngestError as e:
             wh.close()
             fail(str(e))
@@ -286,51 +128,8 @@ def show(
     warehouse: Path | None = WAREHOUSE_OPT,
 ) -> None:
     """Show the targets (imported and cascaded) with area names."""
-    from cakupan.regions import names
-    from cakupan.reports.tables import Report
+    from cakupan.services import targets as svc
 
-    try:
-        lvl = tg.normalise_level(level) if level else None
-    except ValueError as e:
-        fail(str(e))
-    seg = tg.normalise_segment(segment) if segment else None
-    wh = open_wh(engine, warehouse)
-    if not wh.has(TARGETS.name):
-        wh.close()
-        fail("belum ada target di warehouse: impor dulu `cakupan targets import FILE`")
-    try:
-        t = wh.table(TARGETS.name)
-        if lvl:
-            t = t.filter(t.level == lvl)
-        if seg:
-            t = t.filter(t.segment == seg)
-        if year:
-            t = t.filter(t.period.startswith(f"{year:04d}-"))
-        rows = wh.to_arrow(t.order_by("period", "level", "area_code", "segment")).to_pylist()
-        branch_names = {}
-        if wh.has(BRANCHES.name) and any(r["level"] == "BRANCH" for r in rows):
-            b = wh.table(BRANCHES.name)
-            named = wh.to_arrow(b.group_by("branch_code").agg(name=b.branch_name.min())).to_pylist()
-            branch_names = {r["branch_code"]: r["name"] for r in named}
-    except WarehouseError as e:
-        wh.close()
-        fail(str(e))
-    wh.close()
-    region = names()
-    for r in rows:
-        r["area_name"] = (branch_names.get(r["area_code"]) if r["level"] == "BRANCH"
-                          else region.get(r["area_code"]))
-    en = lang is Lang.en
-    filters = [f for f in (fmt.label(lvl, lang.value) if lvl else None,
-                           fmt.label(seg, lang.value) if seg else None,
-                           str(year) if year else None) if f]
-    title = ("Targets of active workers" if en else "Target peserta aktif") + (
-        f" ({', '.join(filters)})" if filters else "")
-    notes = [("Target = active distinct workers (NIK). Cascaded rows say how they were derived."
-              if en else "Target = jumlah pekerja aktif (NIK berbeda). Baris hasil kaskade "
-                         "menyebut asal-usulnya di kolom 'Diturunkan dari'.")]
-    if not rows:
-        notes.append("No targets match." if en else "Tidak ada target yang cocok.")
-    columns = ["level", "area_code", "area_name", "segment", "period", "target", "source", "cascaded_from"]
-    kinds = {c: "text" for c in columns} | {"target": "int"}
-    emit(Report(title, columns, kinds, rows, notes), fmt_, output, lang.value)
+    with warehouse_for(engine, warehouse) as wh:
+        result = call(svc.show, wh, EVERYONE, level, segment, year, lang.value)
+    emit(result.report, fmt_, output, lang.value)

@@ -38,6 +38,19 @@ LABELS = {
     "amount": ("Iuran (Rp)", "Amount (Rp)"),
     "regulation": ("Regulasi", "Regulation"),
     "status": ("Status", "Status"),
+    # potential and performance (cakupan.reports.potential_report, performance_report)
+    "pool": ("Kelompok", "Pool"), "sector": ("Sektor", "Sector"), "covered": ("Terlindungi", "Covered"),
+    "potential": ("Potensi (belum terlindungi)", "Potential (unprotected)"),
+    "period": ("Bulan", "Month"), "active": ("Peserta aktif", "Active"), "new": ("Baru", "New"),
+    "lapsed": ("Berhenti", "Lapsed"), "target": ("Target peserta aktif", "Target (active workers)"),
+    "achievement_pct": ("Capaian (%)", "Achievement (%)"), "mom": ("Δ bulan lalu", "Δ month"),
+    "yoy": ("Δ tahun lalu", "Δ year"), "projection": ("Proyeksi", "Projection"),
+    "lower": ("Batas bawah", "Lower"), "upper": ("Batas atas", "Upper"),
+    # targets (cakupan targets show)
+    "level": ("Tingkat", "Level"), "area_code": ("Kode", "Code"), "area_name": ("Nama", "Name"),
+    "source": ("Sumber", "Source"), "cascaded_from": ("Diturunkan dari", "Cascaded from"),
+    "PROVINCE": ("Provinsi", "Province"), "REGENCY": ("Kab/Kota", "Regency/city"),
+    "BRANCH": ("Cabang", "Branch"), "ALL": ("Semua", "All"),
 }
 
 SEGMENT_NAMES = {

@@ -16,17 +16,6 @@ KINDS = {"region_code": "code", "region_name": "text", "pool": "text", "sector":
          "estimated": "bool", "period": "text", "active": "int", "new": "int", "lapsed": "int",
          "target": "int", "achievement_pct": "pct", "mom": "int", "yoy": "int",
          "projection": "int", "lower": "int", "upper": "int"}
-LABELS = {"pool": ("Kelompok", "Pool"), "sector": ("Sektor", "Sector"), "covered": ("Terlindungi", "Covered"),
-          "potential": ("Potensi (belum terlindungi)", "Potential (unprotected)"),
-          "period": ("Bulan", "Month"), "active": ("Peserta aktif", "Active"), "new": ("Baru", "New"),
-          "lapsed": ("Berhenti", "Lapsed"), "target": ("Target", "Target"),
-          "achievement_pct": ("Capaian (%)", "Achievement (%)"), "mom": ("Δ bulan lalu", "Δ month"),
-          "yoy": ("Δ tahun lalu", "Δ year"), "projection": ("Proyeksi", "Projection"),
-          "lower": ("Batas bawah", "Lower"), "upper": ("Batas atas", "Upper")}
-for _k, _v in LABELS.items():
-    fmt.LABELS.setdefault(_k, _v)
-
-
 def _i(lang: str) -> int:
     return 0 if lang == "id" else 1
 
