@@ -44,6 +44,32 @@ def _register_subcommands() -> None:
 _register_subcommands()
 
 
+def _reflow(text: str | None) -> str | None:
+    """A docstring as written paragraphs: single line breaks joined, blank lines kept."""
+    if not text:
+        return text
+    import inspect
+
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
+def _reflow_help(typer_app: typer.Typer) -> None:
+    """Command help renders as paragraphs instead of the docstrings' hard line breaks."""
+    import inspect
+
+    for cmd in typer_app.registered_commands:
+        cmd.help = _reflow(cmd.help or inspect.getdoc(cmd.callback))
+    if typer_app.registered_callback is not None:
+        cb = typer_app.registered_callback
+        cb.help = _reflow(cb.help or inspect.getdoc(cb.callback))
+    for group in typer_app.registered_groups:
+        group.help = _reflow(group.help)
+        _reflow_help(group.typer_instance)
+        info = group.typer_instance.info
+        info.help = _reflow(info.help) if isinstance(info.help, str) else info.help
+
+
 class By(str, Enum):
     province = "province"
     regency = "regency"
@@ -177,6 +203,8 @@ def warehouse_quarantine(limit: int = typer.Option(50, help="Rows to show."),
                   r.get("sheet") or "-", str(r["row_number"]), r["reason"])
     console.print(t)
 
+
+_reflow_help(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
