@@ -37,6 +37,15 @@ class Warehouse:
             settings.spark_dir.mkdir(parents=True, exist_ok=True)
         self._spark_loaded: set[str] = set()
 
+    @classmethod
+    def on_connection(cls, settings: Settings, con) -> "Warehouse":
+        """A DuckDB warehouse over an Ibis connection the caller opened (for example on a
+        cursor of a database shared by the threads of one server: each cursor reads a
+        consistent snapshot while another writes)."""
+        wh = cls.__new__(cls)
+        wh.settings, wh.engine, wh.con, wh._spark_loaded = settings, "duckdb", con, set()
+        return wh
+
     # -- reading -------------------------------------------------------------------------
     def has(self, name: str) -> bool:
         if self.engine == "duckdb":

@@ -30,6 +30,7 @@ def _register_subcommands() -> None:
     from cakupan.cli import lists as cli_lists
     from cakupan.cli import sponsor as cli_sponsor
     from cakupan.cli import synth as cli_synth
+    from cakupan.cli import serve as cli_serve
     from cakupan.cli import targets as cli_targets
 
     app.add_typer(cli_synth.app, name="synth")
@@ -39,6 +40,7 @@ def _register_subcommands() -> None:
     app.add_typer(cli_sponsor.app, name="sponsor")
     app.add_typer(cli_targets.app, name="targets")
     app.add_typer(cli_lists.app, name="lists")
+    app.command("serve")(cli_serve.serve)
 
 
 _register_subcommands()

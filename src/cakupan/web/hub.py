@@ -1,0 +1,88 @@
+"""One warehouse, many readers: the server's single DuckDB database, a snapshot per request,
+one writer at a time, and a cache of computed results that any write invalidates."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager
+
+import ibis
+
+from cakupan.settings import Settings
+from cakupan.warehouse import Warehouse, open_warehouse
+
+
+class Hub:
+    """The warehouse of one server process.
+
+    DuckDB admits one process on a file; inside it, every cursor reads a consistent snapshot
+    while another cursor writes. So the server opens the file once, gives every request its
+    own cursor (pages keep loading during an import), and runs writes one at a time on the
+    job thread. ``generation`` counts the writes: cached results of an older generation are
+    never served.
+    """
+
+    def __init__(self, settings: Settings, cache_size: int = 512):
+        if settings.engine != "duckdb":
+            raise ValueError("cakupan serve reads the DuckDB warehouse: start it without --engine spark")
+        self.settings = settings
+        self.base = open_warehouse(settings)
+        self._raw = self.base.con.con
+        self._cursor_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self.generation = 0
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self.cache_size = cache_size
+        self.hits = self.misses = 0
+
+    def _view(self) -> Warehouse:
+        with self._cursor_lock:
+            cursor = self._raw.cursor()
+        return Warehouse.on_connection(self.settings, ibis.duckdb.from_connection(cursor))
+
+    @contextmanager
+    def reader(self):
+        """A warehouse on its own snapshot, for one request."""
+        wh = self._view()
+        try:
+            yield wh
+        finally:
+            wh.close()
+
+    @contextmanager
+    def writer(self):
+        """The one writer: waits for any other write, invalidates the cache afterwards."""
+        with self._write_lock:
+            wh = self._view()
+            try:
+                yield wh
+            finally:
+                wh.close()
+                self.invalidate()
+
+    def invalidate(self) -> None:
+        with self._cache_lock:
+            self.generation += 1
+            self._cache.clear()
+
+    def cached(self, key: tuple, compute):
+        """``compute()`` once per ``key`` and warehouse generation."""
+        with self._cache_lock:
+            gen = self.generation
+            if (gen, key) in self._cache:
+                self.hits += 1
+                self._cache.move_to_end((gen, key))
+                return self._cache[(gen, key)]
+        value = compute()
+        with self._cache_lock:
+            self.misses += 1
+            if gen == self.generation:
+                self._cache[(gen, key)] = value
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return value
+
+    def close(self) -> None:
+        self.base.close()

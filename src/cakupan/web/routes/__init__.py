@@ -1,0 +1,1 @@
+"""Routes: pages, partner lists, sponsorship, uploads, jobs and the JSON API."""

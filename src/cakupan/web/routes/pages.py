@@ -1,0 +1,131 @@
+"""The analyst's pages: overview, drill-down, potential, performance, contributions, and the
+CSV/XLSX download of every table."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+
+from cakupan.web import tables as tb
+from cakupan.web.deps import WH, LangDep, ScopeDep
+from cakupan.web.render import download
+
+router = APIRouter(include_in_schema=False)
+
+PeriodQ = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+RegionQ = Annotated[str | None, Query(pattern=r"^[0-9.]{2,13}$")]
+
+
+def page(request: Request, template: str, nav: str, lang: str, **context):
+    q = dict(request.query_params)
+    return request.app.state.templates.TemplateResponse(
+        request, template, {"lang": lang, "nav": nav, "q": q, "path": request.url.path, **context})
+
+
+def _period(request: Request, wh, period: str | None) -> tuple[str, list[str]]:
+    latest = tb.latest_period(request.app.state.hub, wh)
+    return period or latest, tb.periods(latest)
+
+
+@router.get("/")
+def ringkasan(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None):
+    from cakupan.services import coverage as svc
+
+    hub = request.app.state.hub
+    period, periods = _period(request, wh, period)
+    ov = hub.cached(("overview", scope, period, lang), lambda: svc.overview(wh, scope, period, lang))
+    chart = None
+    if ov.performance is not None:
+        chart = hub.cached(("overview-chart", scope, period, lang), lambda: _trend_svg(ov.performance, lang))
+    return page(request, "ringkasan.html", "ringkasan", lang, period=period, periods=periods, ov=ov,
+                chart=chart, report=ov.table.report)
+
+
+def _trend_svg(perf, lang: str) -> str | None:
+    from cakupan.reports import charts
+    from cakupan.web.render import svg_chart
+
+    rows = [{"period": r["period"], "realisation": r["active"], "target": r["target"]}
+            for r in perf.rows if r["active"] is not None or r["target"] is not None]
+    if not rows:
+        return None
+    proj = [{"period": x.period, "mean": x.mean, "lower": x.lower, "upper": x.upper} for x in perf.projection]
+    return svg_chart(charts.performance_chart(rows, projection=proj or None, lang=lang, title=perf.report.title))
+
+
+@router.get("/wilayah")
+def wilayah_all(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None):
+    return _wilayah(request, wh, scope, lang, period, None)
+
+
+@router.get("/wilayah/{code}")
+def wilayah(request: Request, wh: WH, scope: ScopeDep, lang: LangDep,
+            code: Annotated[str, Path(pattern=r"^[0-9.]{2,13}$")], period: PeriodQ = None):
+    return _wilayah(request, wh, scope, lang, period, code)
+
+
+def _wilayah(request: Request, wh, scope, lang: str, period: str | None, code: str | None):
+    hub = request.app.state.hub
+    period, periods = _period(request, wh, period)
+    result = tb.TABLES["wilayah"](hub, wh, scope, {"period": period, "region": code}, lang)
+    top = max((r["participants"] for r in result.report.rows), default=0) or 1
+    return page(request, "wilayah.html", "wilayah", lang, period=period, periods=periods, d=result,
+                report=result.report, top=top, download_params={"region": result.code})
+
+
+@router.get("/potensi")
+def potensi(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None,
+            by: Literal["province", "regency", "segment", "sector"] = "regency"):
+    hub = request.app.state.hub
+    period, periods = _period(request, wh, period)
+    result = tb.TABLES["potential"](hub, wh, scope, {"period": period, "by": by}, lang)
+    return page(request, "potensi.html", "potensi", lang, period=period, periods=periods, r=result,
+                report=result.report, by=by)
+
+
+@router.get("/kinerja")
+def kinerja(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None,
+            region: RegionQ = None, segment: Literal["PU", "BPU", "JAKON", "PMI"] | None = None):
+    hub = request.app.state.hub
+    period, periods = _period(request, wh, period)
+    result = tb.TABLES["performance"](hub, wh, scope, {"period": period, "region": region,
+                                                       "segment": segment}, lang)
+    chart = hub.cached(("perf-chart", scope, period, region, segment, lang), lambda: _trend_svg(result, lang))
+    return page(request, "kinerja.html", "kinerja", lang, period=period, periods=periods, r=result,
+                report=result.report, chart=chart)
+
+
+@router.get("/iuran")
+def iuran(request: Request, scope: ScopeDep, lang: LangDep,
+          kind: Literal["pu", "bpu", "jakon", "pmi"] = "bpu",
+          period: PeriodQ = None, wage: Annotated[int | None, Query(ge=0, le=10**12)] = None,
+          risk: Annotated[int | None, Query(ge=1, le=5)] = None,
+          size: Literal["mikro", "kecil", "menengah", "besar"] | None = None,
+          income: Annotated[int | None, Query(ge=0, le=10**12)] = None, jht: bool = False,
+          sponsor: Literal["self", "apbd", "apbn", "csr", "zakat"] = "self",
+          contract: Annotated[int | None, Query(ge=0, le=10**15)] = None,
+          months: Annotated[int | None, Query(ge=1, le=120)] = None):
+    from cakupan.services import ServiceError
+    from cakupan.services.contributions import calculate
+
+    period = period or "2021-11"
+    args = {"pu": dict(wage=wage or 5_000_000, risk=risk or 1, size=size or "kecil", period=period),
+            "bpu": dict(income=income or 1_000_000, period=period, jht=jht, sponsor=sponsor),
+            "jakon": dict(contract=contract or 1_000_000_000, period=period),
+            "pmi": dict(months=months or 24, period=period)}[kind]
+    try:
+        result, problem = calculate(scope, kind, lang, None, **args), None
+    except ServiceError as e:
+        result, problem = None, str(e)
+    return page(request, "iuran.html", "iuran", lang, period=period, periods=[], kind=kind, args=args,
+                result=result, problem=problem, report=result.report if result else None)
+
+
+@router.get("/unduh/{name}.{kind}")
+def unduh(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, name: str,
+          kind: Literal["csv", "xlsx"], period: PeriodQ = None):
+    params = dict(request.query_params)
+    params["period"], _ = _period(request, wh, period)
+    report = tb.report_of(name, request.app.state.hub, wh, scope, params, lang)
+    return download(report, f"cakupan-{name}-{params['period']}", kind, lang)
