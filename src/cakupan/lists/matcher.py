@@ -80,7 +80,7 @@ def fingerprint(wh) -> str:
                          "FROM participants").fetchone()]
     for t in ("sponsor_cohort_members",):
         if wh.has(t):
-            parts.append(raw.execute(f"SELECT count(*), sum(hash(*)) FROM (SELECT * FROM {t})").fetchone())
+            parts.append(raw.execute(f"SELECT count(*), sum(hash(m)) FROM {t} m").fetchone())
     parts.append(INDEX_VERSION)
     return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
 

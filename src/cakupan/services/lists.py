@@ -126,11 +126,11 @@ def leads(wh, scope: Scope, source: str, show_pii: bool = False) -> Leads:
             f"SELECT count(*) FROM {MATCHES} WHERE import_id = ?", [import_id]).fetchone()[0]:
         raise ServiceError(f"daftar '{source}' belum dicocokkan: jalankan dulu cakupan lists match --source {source}")
     rows = wh.table(LIST_ROWS).filter(ibis._.import_id == import_id)
-    if scope.regions is not None:
+    matches = wh.table(MATCHES).filter(ibis._.import_id == import_id)
+    if scope.regions is not None:  # only the rows whose place lies in the caller's regions
         place = ibis.coalesce(rows.village_code, rows.nik.substr(0, 6))
         rows = rows.filter(ibis.or_(*[place.startswith(r) for r in scope.regions]))
-    matches = wh.table(MATCHES).filter(ibis._.import_id == import_id)
-    matches = matches.filter(matches.row_number.isin(rows.row_number))
+        matches = matches.filter(matches.row_number.isin(rows.row_number))
     table = wh.to_arrow(lead_rows(rows, matches, wh.table(PEOPLE), _regions(wh)))
     counts = {r["outcome"]: r["n"] for r in
               wh.to_arrow(matches.group_by("outcome").agg(n=matches.row_number.count())).to_pylist()}

@@ -129,8 +129,11 @@ class Jobs:
                 if isinstance(e, (ServiceError, WarehouseError, JobFailed)):
                     reason = str(e)
                 else:
-                    log.error("job %s (%s) failed: %s", job_id, type(e).__name__, traceback.format_exc(limit=3)
-                              .splitlines()[-1][:200])
+                    # the type and where it happened, never the message (it may quote a person's data)
+                    where = traceback.extract_tb(e.__traceback__)[-1]
+                    log.error("job %s failed: %s at %s:%s", job_id, type(e).__name__,
+                              where.filename.rsplit("/", 1)[-1], where.lineno)
+                    self.last_error = e
                     reason = ("terjadi kesalahan tak terduga; gudang data tidak berubah. Periksa berkasnya "
                               "atau hubungi pengelola sistem")
                 self._set(job_id, status="failed", finished_at=time.time(), error=reason, message=None)

@@ -99,7 +99,7 @@ def sponsor_result(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, job
                 people=rep.people_rows(a, show, lang, True)[:200], pii=show)
 
 
-@router.get("/sponsor/rencana/{job_id}.xlsx")
+@router.get("/sponsor/rencana/{job_id}/rencana.xlsx")
 def sponsor_xlsx(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, job_id: JobP, pii: bool = False):
     from cakupan.reports.sponsor_report import write_plan_xlsx
 

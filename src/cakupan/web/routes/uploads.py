@@ -27,7 +27,9 @@ def save_upload(request: Request, upload: UploadFile) -> FsPath:
     if suffix not in ALLOWED:
         raise HTTPException(400, f"berkas {name!r}: unggah CSV, TSV, XLSX atau Parquet")
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", FsPath(name).stem)[:60] or "berkas"
-    target = request.app.state.uploads / f"{uuid.uuid4().hex[:8]}-{stem}{suffix}"
+    folder = request.app.state.uploads / uuid.uuid4().hex[:12]
+    folder.mkdir(parents=True)
+    target = folder / f"{stem}{suffix}"
     limit, size = request.app.state.upload_limit, 0
     with target.open("wb") as out:
         while chunk := upload.file.read(1 << 20):
