@@ -168,9 +168,11 @@ def parse_geojson(data: bytes, *, source_file: str = "", attribution: str = "",
     label = source_file or "berkas"
     try:
         doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise BoundaryError(f"{label} bukan GeoJSON (JSON tidak terbaca: {e.__class__.__name__} "
-                            f"di posisi {getattr(e, 'pos', getattr(e, 'start', '?'))}).") from None
+    except UnicodeDecodeError:
+        raise BoundaryError(f"{label} bukan GeoJSON (bukan teks UTF-8; GeoJSON selalu UTF-8).") from None
+    except json.JSONDecodeError as e:
+        raise BoundaryError(f"{label} bukan GeoJSON (JSON rusak di baris {e.lineno}, "
+                            f"kolom {e.colno}).") from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" \
             or not isinstance(doc.get("features"), list):
         raise BoundaryError(f"{label} bukan GeoJSON FeatureCollection (harus berisi "
