@@ -80,6 +80,17 @@ def _step(span: Decimal) -> Decimal:
     return Decimal(10) ** (math.floor(math.log10(float(span))) - 1)
 
 
+def _without_empty_classes(breaks: list[Decimal], vals: list[Decimal]) -> tuple[Decimal, ...]:
+    """Drop a break that would leave a class with no value (quantiles of few distinct values)."""
+    kept: list[Decimal] = []
+    lower = None
+    for b in breaks:
+        if any((lower is None or v >= lower) and v < b for v in vals):
+            kept.append(b)
+            lower = b
+    return tuple(kept)
+
+
 @dataclass(frozen=True)
 class ColourScale:
     """``breaks`` are the lower bounds of classes 2..k; ``colours`` has k entries."""
@@ -119,12 +130,14 @@ def colour_scale(values: Iterable, measure: str = "coverage", classes: int = 5,
         for _ in range(3):  # refine the step when rounding merges breaks
             raw = [_quantile(vals, Decimal(i) / classes) for i in range(1, classes)]
             rounded = sorted({(b / step).quantize(Decimal(1)) * step for b in raw})
-            bs = tuple(b for b in rounded if vals[0] < b <= vals[-1])
+            bs = _without_empty_classes([b for b in rounded if vals[0] < b <= vals[-1]], vals)
             if len(bs) >= min(classes - 1, len(set(vals)) - 1):
                 break
             step /= 10
         places = max(0, -step.normalize().as_tuple().exponent)
     k = len(bs) + 1
+    if k == 1 and vals:  # one class: its bound is the value itself, shown as precisely as given
+        places = min(2, max(0, -vals[0].normalize().as_tuple().exponent))
     if k > 5:
         raise ValueError("at most 5 classes (4 breaks)")
     pal = PALETTES[measure]
