@@ -270,3 +270,20 @@ def test_choropleth_of_the_shared_boundaries():
     # enclaves are drawn after (on top of) the regency around them
     order = [a.get("data-code") for a in links]
     assert order.index("3371") > order.index("3308") and order.index("3373") > order.index("3322")
+
+
+def test_region_map_picks_the_kind_and_carries_the_attribution():
+    from cakupan.reports.maps import region_map_svg
+
+    rows = parse_geojson(synthetic_geojson(), attribution="Batas: uji (MIT)")
+    regs = figures(list(SQUARES), missing=())
+    svg, kind = region_map_svg(regs, rows, title="Peta", legend_title="Cakupan")
+    assert kind == "choropleth" and "<path" in svg and "Batas: uji (MIT)" in svg
+    svg, kind = region_map_svg(regs + figures(["3471"], missing=()), rows, title="Peta", legend_title="Cakupan")
+    assert kind == "tiles" and len(regions_of(svg)) == 7
+    assert "Tata letak petak mengikuti letak pusat wilayah (perkiraan)." in svg and "Batas: uji (MIT)" in svg
+    svg, kind = region_map_svg(regs, [], title="Peta", legend_title="Cakupan", lang="en")
+    assert kind == "tiles" and "Tile layout by region code, not geography." in svg
+    assert "map-attribution" not in svg
+    svg, kind = region_map_svg(regs, rows, title="Peta", legend_title="Cakupan", kind="tiles")
+    assert kind == "tiles" and "<path" not in svg

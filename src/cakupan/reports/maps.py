@@ -389,3 +389,31 @@ def choropleth_svg(features: Sequence, figures: Sequence[MapRegion] | Mapping[st
                              value_format=value_format, lang=lang, notes=notes,
                              attribution=attribution)
     return _svg(width, bottom, title, "".join(body) + footer)
+
+
+def region_map_svg(regions: Sequence[MapRegion], boundaries: Sequence = (), *, title: str,
+                   legend_title: str, kind: str = "auto", measure: str = "coverage",
+                   value_format: str | Callable = "pct", lang: str = "id",
+                   breaks: Sequence | None = None) -> tuple[str, str]:
+    """The map a page shows, and which kind it is (``"choropleth"`` or ``"tiles"``).
+
+    ``kind="auto"``: a choropleth when every region has a boundary, otherwise a tile grid
+    (laid out by the centroids of the boundaries there are, else by code, with the note
+    saying so). The boundaries' attribution lines go under the map either way.
+    """
+    from cakupan.tile_grid import layout_note, tile_layout
+
+    if kind not in ("auto", "choropleth", "tiles"):
+        raise ValueError(f"unknown map kind {kind!r}: use 'auto', 'choropleth' or 'tiles'")
+    codes = [r.code for r in regions]
+    shapes = [b for b in boundaries if b.code in set(codes)]
+    attribution = " · ".join(dict.fromkeys(b.attribution for b in shapes if getattr(b, "attribution", ""))) or None
+    if kind == "choropleth" or (kind == "auto" and shapes and len(shapes) == len(set(codes))):
+        return choropleth_svg(shapes, regions, title=title, legend_title=legend_title, measure=measure,
+                              value_format=value_format, lang=lang, attribution=attribution,
+                              breaks=breaks), "choropleth"
+    centroids = {b.code: b.centroid for b in shapes} or None
+    return tile_map_svg(regions, tile_layout(codes, centroids), title=title, legend_title=legend_title,
+                        measure=measure, value_format=value_format, lang=lang,
+                        note=layout_note(centroids, lang), attribution=attribution,
+                        breaks=breaks), "tiles"
