@@ -102,14 +102,16 @@ def test_unusable_geometries_and_missing_codes():
         feature("3322", {"type": "Polygon", "coordinates": [[[y, x] for x, y in square(110.47, -7.27)]]}),
         feature("3404", {"type": "Polygon", "coordinates": [[[110, -7], [110.1, -7], [110, -7]]]}),
         {"type": "Feature", "properties": {"name": "tanpa kode"}, "geometry": polygon(110, -7)},
+        feature("3471", {"type": "Polygon", "coordinates": [[[str(x), y] for x, y in square(110.37, -7.8)]]}),
     ]
     with pytest.raises(BoundaryError) as e:
         parse_geojson(collection(feats))
     msg = str(e.value)
     assert "1 fitur tanpa kode wilayah di properti code/kode/kode_kab/kode_kota: #4" in msg
-    assert "3 geometri tidak bisa dipakai: 33.74 (geometri Point, bukan Polygon/MultiPolygon)" in msg
+    assert "4 geometri tidak bisa dipakai: 33.74 (geometri Point, bukan Polygon/MultiPolygon)" in msg
     assert "33.22 (koordinat di luar bujur/lintang WGS84" in msg
     assert "34.04 (cincin poligon dengan kurang dari 4 titik)" in msg
+    assert "34.71 (koordinat bukan angka)" in msg
     assert msg.count(".") >= 1 and "\n" not in msg
 
 

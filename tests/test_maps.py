@@ -287,3 +287,38 @@ def test_region_map_picks_the_kind_and_carries_the_attribution():
     assert "map-attribution" not in svg
     svg, kind = region_map_svg(regs, rows, title="Peta", legend_title="Cakupan", kind="tiles")
     assert kind == "tiles" and "<path" not in svg
+
+
+def test_links_must_be_relative_or_http():
+    lay = {"3374": (0, 0)}
+    ok = MapRegion("3374", "Kota Semarang", 1, "1 %", href="https://contoh.id/wilayah/3374")
+    assert 'href="https://contoh.id/wilayah/3374"' in tile_map_svg([ok], lay, title="t", legend_title="l")
+    bad = MapRegion("3374", "Kota Semarang", 1, "1 %", href=" JavaScript:alert(1)")
+    with pytest.raises(ValueError, match="relative or http"):
+        tile_map_svg([bad], lay, title="t", legend_title="l")
+
+
+def test_names_are_escaped():
+    lay = {"3374": (0, 0)}
+    r = MapRegion("3374", 'Kota <Semarang> & "X"', 1, "1 %", "Nov")
+    svg = tile_map_svg([r], lay, title="A & B", legend_title="<l>")
+    root = ET.fromstring(svg)   # still well-formed
+    assert root.get("aria-label") == "A & B"
+    assert root.find(".//s:g[@data-code]/s:title", NS).text == 'Kota <Semarang> & "X" — 1 % (Nov)'
+
+
+def test_dense_rings_are_thinned_to_the_pixel():
+    # a square with 4,000 vertices per side: far more than 760 px can show
+    n = 4000
+    side = [i / n for i in range(n)]
+    ring = ([[110 + t * 0.2, -7.1] for t in side] + [[110.2, -7.1 + t * 0.2] for t in side]
+            + [[110.2 - t * 0.2, -6.9] for t in side] + [[110, -6.9 - t * 0.2] for t in side]
+            + [[110, -7.1]])
+    from cakupan.boundaries import Boundary, bbox, label_point
+    geom = {"type": "Polygon", "coordinates": [ring]}
+    b = Boundary("3374", "Kota Semarang", 2, geom, label_point(geom), bbox(geom))
+    svg = choropleth_svg([b], [], title="t", legend_title="l")
+    d = ET.fromstring(svg).find(".//s:path", NS).get("d")
+    points = len(re.findall(r"-?\d+(?:\.\d+)?", d)) // 2
+    assert 4 <= points <= 6   # 16,001 collinear vertices in: the 4 corners (+ the closing point)
+    assert len(svg) < 5_000

@@ -149,8 +149,9 @@ def _check_geometry(geometry) -> str | None:
                 if len(ring) < 4:
                     return "cincin poligon dengan kurang dari 4 titik"
                 for pt in ring:
-                    x, y = float(pt[0]), float(pt[1])
-                    if not (math.isfinite(x) and math.isfinite(y)):
+                    x, y = pt[0], pt[1]
+                    if not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                               and math.isfinite(v) for v in (x, y)):
                         return "koordinat bukan angka"
                     if not (-180 <= x <= 180 and -90 <= y <= 90):
                         return ("koordinat di luar bujur/lintang WGS84 (berkas harus dalam "

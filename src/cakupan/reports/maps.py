@@ -12,6 +12,7 @@ attribution line sit under the map.
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
@@ -199,12 +200,20 @@ def _hover(region: MapRegion, lang: str) -> str:
     return f"{text} ({region.period})" if region.period else text
 
 
+def _safe_href(href: str) -> str:
+    """A relative link or an http(s) URL; anything else (``javascript:``) is refused."""
+    scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", href)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        raise ValueError(f"map links must be relative or http(s), not {scheme.group(1)}:")
+    return href
+
+
 def _open_region(region: MapRegion, lang: str) -> tuple[str, str]:
     hover = escape(_hover(region, lang))
     attrs = (f'data-code="{escape(region.code)}" data-value="{_attr_value(region.value)}" '
              f'aria-label="{hover}"')
     if region.href:
-        return f'<a href="{escape(region.href)}" {attrs}><title>{hover}</title>', "</a>"
+        return f'<a href="{escape(_safe_href(region.href))}" {attrs}><title>{hover}</title>', "</a>"
     return f'<g {attrs}><title>{hover}</title>', "</g>"
 
 
@@ -320,14 +329,55 @@ def tile_map_svg(regions: Sequence[MapRegion] | Mapping[str, MapRegion],
     return _svg(width, bottom, title, "".join(body) + footer)
 
 
-def _ring_path(ring, project) -> str:
+def _douglas_peucker(pts: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
+    """Keep the vertices that deviate more than ``tolerance`` px from the simplified line
+    (iterative Douglas–Peucker; a closed ring keeps its first and last point)."""
+    if len(pts) < 4:
+        return pts
+    keep = [False] * len(pts)
+    keep[0] = keep[-1] = True
+    # a closed ring: split at the vertex farthest from the first so both halves are arcs
+    far = max(range(1, len(pts) - 1), key=lambda i: (pts[i][0] - pts[0][0]) ** 2 + (pts[i][1] - pts[0][1]) ** 2)
+    keep[far] = True
+    stack = [(0, far), (far, len(pts) - 1)]
+    tol2 = tolerance * tolerance
+    while stack:
+        a, b = stack.pop()
+        if b - a < 2:
+            continue
+        (ax, ay), (bx, by) = pts[a], pts[b]
+        dx, dy = bx - ax, by - ay
+        seg2 = dx * dx + dy * dy
+        best, best_d = -1, tol2
+        for i in range(a + 1, b):
+            px, py = pts[i]
+            if seg2 == 0:
+                d = (px - ax) ** 2 + (py - ay) ** 2
+            else:
+                cross = dx * (py - ay) - dy * (px - ax)
+                d = cross * cross / seg2
+            if d > best_d:
+                best, best_d = i, d
+        if best >= 0:
+            keep[best] = True
+            stack += [(a, best), (best, b)]
+    return [p for p, k in zip(pts, keep) if k]
+
+
+def _ring_path(ring, project, min_step: float = 0.4, tolerance: float = 0.25) -> str:
+    """One ring as ``M x yL x y … Z``: vertices closer than ``min_step`` px to the last kept
+    one are dropped, then those within ``tolerance`` px of the line (Douglas–Peucker), so a
+    detailed boundary file still gives a small SVG."""
     pts, last = [], None
-    for lon, lat, *_ in ring:
-        p = project(lon, lat)
-        if p != last:
-            pts.append(p)
-            last = p
-    if len(pts) < 3:
+    n = len(ring)
+    for i, (lon, lat, *_) in enumerate(ring):
+        x, y = project(lon, lat)
+        if last is None or (i == n - 1 and (x, y) != last) or \
+                (x - last[0]) ** 2 + (y - last[1]) ** 2 >= min_step ** 2:
+            pts.append((x, y))
+            last = (x, y)
+    pts = [(_num(x), _num(y)) for x, y in _douglas_peucker(pts, tolerance)]
+    if len(set(pts)) < 3:
         return ""
     head, rest = pts[0], pts[1:]
     if rest and rest[-1] == head:
@@ -364,8 +414,8 @@ def choropleth_svg(features: Sequence, figures: Sequence[MapRegion] | Mapping[st
     s = (width - 2 * pad) / span_x
     map_h = (y1 - y0) * s
 
-    def project(lon: float, lat: float) -> tuple[str, str]:
-        return _num(pad + (lon - x0) * kx * s), _num(top + (y1 - lat) * s)
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return pad + (lon - x0) * kx * s, top + (y1 - lat) * s
 
     body = ['<g class="regions" stroke="#fff" stroke-width="0.6" stroke-linejoin="round">']
     # larger shapes first, so an enclave drawn without a hole still shows on top
