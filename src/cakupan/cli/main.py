@@ -183,6 +183,46 @@ def warehouse_export(warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
     wh.close()
 
 
+@warehouse_app.command("boundaries")
+def warehouse_boundaries(
+    file: Optional[Path] = typer.Argument(None, help="GeoJSON FeatureCollection keyed by Kemendagri code."),
+    attribution: str = typer.Option("", "--attribution", help="Source and licence line shown under the map."),
+    code_property: Optional[str] = typer.Option(
+        None, "--code-property", help="Feature property holding the code (default: code, kode, kode_kab, …)."),
+    clear: bool = typer.Option(False, "--clear", help="Remove every loaded boundary (the map goes back to the tile grid)."),
+    warehouse: Optional[Path] = WAREHOUSE_OPT,
+) -> None:
+    """Load region boundaries for the choropleth map; the rows of the same codes are replaced.
+    A file with an unknown or duplicated code is refused whole."""
+    from cakupan import boundaries as bnd
+    from cakupan.reports.format import integer as n
+
+    if clear == (file is not None):
+        fail("berikan satu berkas GeoJSON, atau --clear untuk menghapus semua batas wilayah")
+    wh = open_wh(Engine.duckdb, warehouse)
+    try:
+        if clear:
+            console.print(f"{n(bnd.clear(wh))} batas wilayah dihapus; peta kembali ke petak (tile grid).")
+            return
+        try:
+            rows = bnd.read_file(file, attribution=attribution, code_property=code_property)
+        except bnd.BoundaryError as e:
+            fail(str(e))
+        bnd.store(wh, rows)
+        from cakupan.regions import LEVELS
+
+        levels = sorted({b.level for b in rows})
+        console.print(f"{file.name}: {n(len(rows))} wilayah dimuat ("
+                      + ", ".join(f"{n(sum(b.level == lv for b in rows))} {LEVELS[lv]}" for lv in levels)
+                      + ").")
+        if attribution:
+            console.print(f"Atribusi: {attribution}")
+        else:
+            console.print("Tanpa atribusi: tambahkan --attribution \"…\" bila lisensi sumbernya memintanya.")
+    finally:
+        wh.close()
+
+
 @warehouse_app.command("quarantine")
 def warehouse_quarantine(limit: int = typer.Option(50, help="Rows to show."),
                          import_id: Optional[str] = typer.Option(

@@ -104,7 +104,7 @@ def _visible_tables(wh, scope: Scope) -> list[str]:
 
 def table_counts(wh, scope: Scope) -> dict[str, int]:
     """Row counts of the warehouse's tables."""
-    names = ("participants", "employers", "workforce", "regions", "quarantine", "imports")
+    names = ("participants", "employers", "workforce", "regions", "quarantine", "imports", "boundaries")
     return {n: wh.to_arrow(wh.table(n).count().as_table()).column(0)[0].as_py() for n in names if wh.has(n)}
 
 
