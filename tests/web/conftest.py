@@ -62,17 +62,3 @@ def client(web_warehouse, tmp_path_factory):
     app = create_app(load("duckdb", copy))
     with TestClient(app) as c:
         yield c
-
-
-def wait(client, job_url: str, timeout: float = 120) -> dict:
-    """Follow a job page's id to its end through the API."""
-    import time
-
-    job_id = job_url.rstrip("/").rsplit("/", 1)[-1]
-    end = time.time() + timeout
-    while time.time() < end:
-        job = client.get(f"/api/v1/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.1)
-    raise TimeoutError(job_url)

@@ -6,7 +6,7 @@ import io
 import time
 
 import polars as pl
-from conftest import wait
+from web.webtools import wait
 from markupsafe import escape
 from openpyxl import load_workbook
 

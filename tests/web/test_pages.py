@@ -127,3 +127,25 @@ def test_assets_are_local_and_the_openapi_document_lists_the_api(client):
     spec = client.get("/openapi.json").json()
     assert {"/api/v1/coverage", "/api/v1/wilayah", "/api/v1/potential", "/api/v1/performance",
             "/api/v1/lists/{source}/leads", "/api/v1/quarantine"} <= set(spec["paths"])
+
+
+def test_map_is_a_tile_grid_without_boundaries_and_a_choropleth_with_them(client, tmp_path):
+    from geo_helpers import shared_geo
+
+    tiles = client.get("/peta?period=2021-11").text
+    assert 'data-kind="tiles"' in tiles and tiles.count('href="/wilayah/33') == 35 * 2  # map + table
+    assert "menurut kode wilayah" in tiles
+    api = client.get("/api/v1/map?period=2021-11&metric=uncovered").json()
+    assert api["kind"] == "tiles" and len(api["rows"]) == 40
+    assert all(r["uncovered"] == r["employed"] - r["participants"] for r in api["rows"])
+    geo = shared_geo()   # skips when the shared boundary folder is not on this machine
+    from cakupan.services import EVERYONE
+    from cakupan.services.maps import load_boundaries
+
+    hub = client.app.state.hub
+    with hub.writer() as wh:
+        load_boundaries(wh, EVERYONE, geo / "regencies_33_34.geojson", "cahyadsn/wilayah_boundaries (MIT)")
+    html = client.get("/peta?period=2021-11").text
+    assert 'data-kind="choropleth"' in html and 'id="attribution"' in html
+    assert "cahyadsn/wilayah_boundaries (MIT)" in html
+    assert "Kab. Semarang — " in html        # the hover title: name — figure (period)

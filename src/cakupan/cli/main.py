@@ -194,33 +194,24 @@ def warehouse_boundaries(
 ) -> None:
     """Load region boundaries for the choropleth map; the rows of the same codes are replaced.
     A file with an unknown or duplicated code is refused whole."""
-    from cakupan import boundaries as bnd
+    from cakupan.regions import LEVELS
     from cakupan.reports.format import integer as n
+    from cakupan.services import maps as svc
 
     if clear == (file is not None):
         fail("berikan satu berkas GeoJSON, atau --clear untuk menghapus semua batas wilayah")
-    wh = open_wh(Engine.duckdb, warehouse)
-    try:
+    with warehouse_for(Engine.duckdb, warehouse) as wh:
         if clear:
-            console.print(f"{n(bnd.clear(wh))} batas wilayah dihapus; peta kembali ke petak (tile grid).")
+            removed = call(svc.clear_boundaries, wh, EVERYONE)
+            console.print(f"{n(removed)} batas wilayah dihapus; peta kembali ke petak (tile grid).")
             return
-        try:
-            rows = bnd.read_file(file, attribution=attribution, code_property=code_property)
-        except bnd.BoundaryError as e:
-            fail(str(e))
-        bnd.store(wh, rows)
-        from cakupan.regions import LEVELS
-
-        levels = sorted({b.level for b in rows})
-        console.print(f"{file.name}: {n(len(rows))} wilayah dimuat ("
-                      + ", ".join(f"{n(sum(b.level == lv for b in rows))} {LEVELS[lv]}" for lv in levels)
-                      + ").")
-        if attribution:
-            console.print(f"Atribusi: {attribution}")
-        else:
-            console.print("Tanpa atribusi: tambahkan --attribution \"…\" bila lisensi sumbernya memintanya.")
-    finally:
-        wh.close()
+        loaded = call(svc.load_boundaries, wh, EVERYONE, file, attribution, code_property)
+    console.print(f"{loaded.file}: {n(loaded.regions)} wilayah dimuat ("
+                  + ", ".join(f"{n(k)} {LEVELS[lv]}" for lv, k in loaded.levels.items()) + ").")
+    if attribution:
+        console.print(f"Atribusi: {attribution}")
+    else:
+        console.print("Tanpa atribusi: tambahkan --attribution \"…\" bila lisensi sumbernya memintanya.")
 
 
 @warehouse_app.command("quarantine")

@@ -46,6 +46,7 @@ LABELS = {
     "achievement_pct": ("Capaian (%)", "Achievement (%)"), "mom": ("Δ bulan lalu", "Δ month"),
     "yoy": ("Δ tahun lalu", "Δ year"), "projection": ("Proyeksi", "Projection"),
     "lower": ("Batas bawah", "Lower"), "upper": ("Batas atas", "Upper"),
+    "uncovered": ("Belum terlindungi", "Unprotected"),
     # targets (cakupan targets show)
     "level": ("Tingkat", "Level"), "area_code": ("Kode", "Code"), "area_name": ("Nama", "Name"),
     "source": ("Sumber", "Source"), "cascaded_from": ("Diturunkan dari", "Cascaded from"),

@@ -68,12 +68,28 @@ def _targets(hub, wh, scope, p: dict, lang: str):
     return targets.show(wh, scope, p.get("level"), p.get("segment"), int(p["year"]) if p.get("year") else None, lang)
 
 
+def _map(hub, wh, scope, p: dict, lang: str):
+    from cakupan.services import maps
+
+    def compute():
+        m = maps.regency_map(wh, scope, p["period"], p.get("metric", "coverage"), p.get("region"), lang)
+        cols = ["region_code", "region_name", "participants", "employed", "coverage_pct", "uncovered", "estimated"]
+        kinds = {"region_code": "code", "region_name": "text", "participants": "int", "employed": "int",
+                 "coverage_pct": "pct", "uncovered": "int", "estimated": "bool"}
+        ranked = sorted(m.rows, key=lambda r: -(r["uncovered"] or 0) if m.metric == "uncovered"
+                        else (r["coverage_pct"] is None, r["coverage_pct"] or 0))
+        m.report = Report(("Peta: " if lang == "id" else "Map: ") + p["period"], cols, kinds, ranked,
+                          m.attributions)
+        return m
+    return hub.cached(("map", scope, p["period"], p.get("metric"), p.get("region"), lang), compute)
+
+
 class _Wrapped:
     def __init__(self, report: Report, raw):
         self.report, self.raw = report, raw
 
 
-TABLES = {"coverage": _coverage, "wilayah": _drill, "potential": _potential, "performance": _performance,
+TABLES = {"map": _map, "coverage": _coverage, "wilayah": _drill, "potential": _potential, "performance": _performance,
           "quarantine": _quarantine, "imports": _imports, "targets": _targets}
 
 

@@ -53,6 +53,19 @@ def wilayah(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: Pe
     return body
 
 
+@router.get("/map", summary="Regencies by coverage or unprotected workers (the map's figures)")
+def map_(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None,
+         metric: Literal["coverage", "uncovered"] = "coverage",
+         region: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None, svg: bool = False) -> dict:
+    p = {"period": _period(request, wh, period), "metric": metric, "region": region}
+    m = tb.TABLES["map"](request.app.state.hub, wh, scope, p, lang)
+    body = {"period": m.period, "metric": m.metric, "kind": m.kind, "estimated": m.estimated,
+            "attributions": m.attributions, "rows": [{k: plain(v) for k, v in r.items()} for r in m.rows]}
+    if svg:
+        body["svg"] = m.svg
+    return body
+
+
 @router.get("/overview", summary="The overview tiles")
 def overview(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None) -> dict:
     period = _period(request, wh, period)

@@ -74,6 +74,17 @@ def _wilayah(request: Request, wh, scope, lang: str, period: str | None, code: s
                 report=result.report, top=top, download_params={"region": result.code})
 
 
+@router.get("/peta")
+def peta(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None,
+         metric: Literal["coverage", "uncovered"] = "coverage",
+         region: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None):
+    hub = request.app.state.hub
+    period, periods = _period(request, wh, period)
+    result = tb.TABLES["map"](hub, wh, scope, {"period": period, "metric": metric, "region": region}, lang)
+    return page(request, "peta.html", "peta", lang, period=period, periods=periods, m=result, metric=metric,
+                report=result.report)
+
+
 @router.get("/potensi")
 def potensi(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None,
             by: Literal["province", "regency", "segment", "sector"] = "regency"):
