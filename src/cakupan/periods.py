@@ -17,6 +17,8 @@ def month_index(period: str) -> int:
         raise ValueError(f"{period!r} is not a month: write YYYY-MM, e.g. 2021-11") from None
     if not 1 <= month <= 12:
         raise ValueError(f"{period!r} is not a month: the month must be 01-12")
+    if not 1900 <= year <= 2199:
+        raise ValueError(f"{period!r} is not a month cakupan can use: the year must be 1900-2199")
     return year * 12 + month - 1
 
 

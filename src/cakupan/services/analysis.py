@@ -10,7 +10,7 @@ from cakupan import performance as pf
 from cakupan import potential as pot
 from cakupan.contracts import SEGMENTS
 from cakupan.periods import month_index, period_of
-from cakupan.services.common import Result, Scope, ServiceError, check_period, scalar
+from cakupan.services.common import NotFound, Result, Scope, ServiceError, check_period, scalar
 from cakupan.warehouse import WarehouseError
 
 POTENTIAL_BY = ("province", "regency", "segment", "sector")
@@ -37,7 +37,7 @@ def potential_rows(wh, scope: Scope, period: str, by: str) -> list[dict]:
         expr = pot.potential_by_pool(p, e, w, period, "regency" if by == "regency" else "province")
     rows = wh.to_arrow(expr).to_pylist()
     if not rows:
-        raise ServiceError("the warehouse has no split of the employed by status and sector for this period: "
+        raise NotFound("the warehouse has no split of the employed by status and sector for this period: "
                            "reload the shipped reference figures with `cakupan warehouse reference`")
     return rows
 
@@ -92,11 +92,11 @@ def performance_rows(wh, scope: Scope, year: int, region: str | None, segment: s
     p = _tables(wh, scope)[0]
     last = scalar(wh, p.last_paid_month.max())
     if last is None:
-        raise ServiceError("registri kosong: belum ada peserta")
+        raise NotFound("registri kosong: belum ada peserta")
     first = f"{year - 1}-01"
     end = min(f"{year}-12", last)
     if end < f"{year}-01":
-        raise ServiceError(f"the registry ends in {last}: no data for {year}")
+        raise NotFound(f"the registry ends in {last}: no data for {year}")
     cube = cov.coverage_cube(p, pf.HISTORY_START if pf.HISTORY_START < first else first, end)
     real = {r["period"]: r["active"] for r in wh.to_arrow(pf.realisation(cube, region, segment)).to_pylist()}
     flows = {r["period"]: r for r in wh.to_arrow(pf.monthly_flows(p, f"{year}-01", end, region, segment)).to_pylist()}

@@ -52,7 +52,7 @@ def region_rows(wh, scope: Scope, period: str, level: str, within: str | None):
     for prefix in _prefixes(scope, within, level):
         records += wh.to_arrow(cov.coverage_by_region(p, w, period, level, prefix)).to_pylist()
     if not records:
-        raise ServiceError(f"no active participants or workforce figures for {period}"
+        raise NotFound(f"no active participants or workforce figures for {period}"
                            + (f" in region {within}" if within else ""))
     rows = cov.with_total(cov.rows_from(sorted(records, key=lambda r: r["region_code"])))
     wf = wh.to_arrow(cov.latest_workforce(w, period, level)).to_pylist()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel
 
 from cakupan.services import NotFound
 from cakupan.services import coverage as cov_svc
@@ -16,8 +17,16 @@ from cakupan.web import tables as tb
 from cakupan.web.deps import WH, LangDep, ScopeDep
 from cakupan.web.render import plain
 
-router = APIRouter(tags=["cakupan"])
-PeriodQ = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="Month YYYY-MM (default: the registry's latest)")]
+class Problem(BaseModel):
+    detail: str
+
+
+router = APIRouter(tags=["cakupan"], responses={
+    400: {"model": Problem, "description": "The request cannot be answered as asked; `detail` says why"},
+    404: {"model": Problem, "description": "No such region, list, cohort or job, or no figures for it"},
+    409: {"model": Problem, "description": "The warehouse cannot answer now (a table is missing)"},
+    422: {"model": Problem, "description": "A parameter is malformed; `detail` names it"}})
+PeriodQ = Annotated[str | None, Query(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])$", description="Month YYYY-MM (default: the registry's latest)")]
 RegionQ = Annotated[str | None, Query(pattern=r"^\d{2}(\.?\d{2}(\.?\d{2}(\.?\d{4})?)?)?$", description="Kemendagri code, e.g. 33 or 33.74")]
 Limit = Annotated[int, Query(ge=1, le=10000)]
 Offset = Annotated[int, Query(ge=0, le=10**9)]
@@ -178,7 +187,7 @@ def job(request: Request, job_id: Annotated[str, Path(pattern=r"^[0-9a-f]{12}$")
 
 @router.get("/iuran/{kind}", summary="Contribution calculator")
 def iuran(scope: ScopeDep, lang: LangDep, kind: Literal["pu", "bpu", "jakon", "pmi"],
-          period: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = "2021-11",
+          period: Annotated[str, Query(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])$")] = "2021-11",
           wage: Annotated[int, Query(ge=0, le=10**12)] = 5_000_000, risk: Annotated[int, Query(ge=1, le=5)] = 1,
           size: Literal["mikro", "kecil", "menengah", "besar"] = "kecil",
           income: Annotated[int, Query(ge=0, le=10**12)] = 1_000_000, jht: bool = False,

@@ -52,7 +52,7 @@ def daftar_upload(request: Request, scope: ScopeDep, lang: LangDep,
                   segment: Annotated[Literal["", "PU", "BPU", "JAKON", "PMI"], Form()] = "",
                   occupation: Annotated[str, Form(max_length=60)] = "",
                   match: Annotated[bool, Form()] = False,
-                  period: Annotated[str, Form(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = "2021-11"):
+                  period: Annotated[str, Form(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])$")] = "2021-11"):
     path = save_upload(request, file)
     hub = request.app.state.hub
     name = file.filename
@@ -90,7 +90,7 @@ def daftar_detail(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, sour
 
 @router.post("/daftar/{source}/cocokkan")
 def daftar_match(request: Request, wh: WH, scope: ScopeDep, source: SourceP,
-                 period: Annotated[str, Form(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = "2021-11"):
+                 period: Annotated[str, Form(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])$")] = "2021-11"):
     _info(wh, scope, source)
     job = request.app.state.jobs.submit("list-match", f"Pencocokan daftar {source}",
                                         _match_work(request.app.state.hub, scope, source, period))

@@ -13,7 +13,7 @@ from cakupan.web.render import download
 
 router = APIRouter(include_in_schema=False)
 
-PeriodQ = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+PeriodQ = Annotated[str | None, Query(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])$")]
 RegionQ = Annotated[str | None, Query(pattern=r"^[0-9.]{2,13}$")]
 
 

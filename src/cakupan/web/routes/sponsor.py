@@ -47,7 +47,7 @@ def sponsor_plan(request: Request, scope: ScopeDep,
                  package: Annotated[Literal["jkk-jkm", "jkk-jkm-jht"], Form()] = "jkk-jkm",
                  priority: Annotated[str, Form(max_length=500)] = "",
                  quotas: Annotated[str, Form(max_length=5000)] = "",
-                 start: Annotated[str, Form(pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")] = "",
+                 start: Annotated[str, Form(pattern=r"^((19|2[01])\d{2}-(0[1-9]|1[0-2]))?$")] = "",
                  months_b: Annotated[int | None, Form(ge=1, le=60)] = None,
                  priority_b: Annotated[str, Form(max_length=500)] = ""):
     path = save_upload(request, candidates)
@@ -129,7 +129,7 @@ def sponsor_commit(request: Request, wh: WH, scope: ScopeDep, job_id: JobP,
 @router.get("/sponsor/kohort/{cohort_id}")
 def cohort(request: Request, wh: WH, scope: ScopeDep, lang: LangDep,
            cohort_id: Annotated[str, Path(pattern=r"^[0-9a-f]{8}$")],
-           period: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None, pii: bool = False):
+           period: Annotated[str | None, Query(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])$")] = None, pii: bool = False):
     from cakupan.reports.privacy import mask_rows
 
     st = svc.cohort_status(wh, scope, cohort_id, period)
