@@ -7,7 +7,7 @@ SCALE  ?= 1.0
 SEED   ?= 7
 export CAKUPAN_WAREHOUSE ?= cakupan.duckdb
 
-.PHONY: install install-dev demo test bench clean
+.PHONY: install install-dev demo test bench serve clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,18 @@ demo: install
 	@echo "      $(VENV)/bin/cakupan performance --year 2021 --region 33"
 	@echo "      $(VENV)/bin/cakupan iuran bpu --income 1000000 --period 2021-11"
 	@echo "      $(VENV)/bin/cakupan --help; make test; make bench"
+	@echo
+	@echo "The web application: $(VENV)/bin/cakupan serve   then open http://localhost:8000/"
 
 test: install-dev
 	$(PY) -m pytest
+	@echo "Browser screenshots: $(CURDIR)/out/screenshots"
 
 bench: install-dev
 	$(PY) benchmarks/run.py
 
+serve: install
+	$(VENV)/bin/cakupan serve
+
 clean:
-	rm -rf $(VENV) cakupan.duckdb cakupan.parquet .pytest_cache
+	rm -rf $(VENV) cakupan.duckdb cakupan.parquet cakupan.uploads cakupan.jobs.sqlite* .pytest_cache out
