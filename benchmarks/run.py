@@ -8,7 +8,10 @@
    performance report, against hand-written SQL (the realisation series is the cube).
 5. Sponsorship plan for 1,000,000 candidates with quotas for all 40 regencies against a
    list-order greedy baseline (benchmarks/sponsorship.py).
-6. A 1,000,000-row noisy partner list matched end to end against Splink alone, with
+6. The web application under 50 concurrent clients (p50/p95/p99, throughput, warm and cold
+   cache, first page after an import) against the overview's in-process service call
+   (benchmarks/web_load.py).
+7. A 1,000,000-row noisy partner list matched end to end against Splink alone, with
    precision, recall and F1 against the list's truth (benchmarks/matching.py).
 
 Each stage runs in a fresh process so its peak memory (max RSS) is its own.
@@ -155,6 +158,10 @@ def main() -> None:
         if not same:
             sys.exit(f"{which}: cakupan and the SQL baseline disagree")
     run(stage_sponsor)
+    print("\n[web]")
+    import web_load
+
+    web_load.main(WAREHOUSE)
     print("\n[matching]")
     import matching
 

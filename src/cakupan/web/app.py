@@ -31,7 +31,9 @@ def create_app(settings: Settings, scope: Scope | None = None, upload_limit: int
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.hub = Hub(settings)
+        import os
+
+        app.state.hub = Hub(settings, cache_size=int(os.environ.get("CAKUPAN_WEB_CACHE", "512")))
         data_dir = settings.warehouse.parent
         app.state.uploads = data_dir / (settings.warehouse.stem + ".uploads")
         app.state.uploads.mkdir(parents=True, exist_ok=True)

@@ -44,8 +44,9 @@ class Hub:
 
     @contextmanager
     def reader(self):
-        """A warehouse on its own snapshot, for one request."""
-        wh = self._view()
+        """A warehouse on its own snapshot, for one request; opened on first use, so a request
+        answered from the cache never touches the engine."""
+        wh = _Lazy(self._view)
         try:
             yield wh
         finally:
@@ -68,7 +69,10 @@ class Hub:
             self._cache.clear()
 
     def cached(self, key: tuple, compute):
-        """``compute()`` once per ``key`` and warehouse generation."""
+        """``compute()`` once per ``key`` and warehouse generation (every time when the cache
+        size is 0)."""
+        if self.cache_size <= 0:
+            return compute()
         with self._cache_lock:
             gen = self.generation
             if (gen, key) in self._cache:
@@ -86,3 +90,19 @@ class Hub:
 
     def close(self) -> None:
         self.base.close()
+
+
+class _Lazy:
+    """A warehouse opened on first use."""
+
+    def __init__(self, open_):
+        self._open, self._wh = open_, None
+
+    def __getattr__(self, name):
+        if self._wh is None:
+            self._wh = self._open()
+        return getattr(self._wh, name)
+
+    def close(self) -> None:
+        if self._wh is not None:
+            self._wh.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
 
 from cakupan.web import tables as tb
 from cakupan.web.deps import WH, LangDep, ScopeDep
@@ -17,10 +18,17 @@ PeriodQ = Annotated[str | None, Query(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])
 RegionQ = Annotated[str | None, Query(pattern=r"^[0-9.]{2,13}$")]
 
 
-def page(request: Request, template: str, nav: str, lang: str, **context):
+def page(request: Request, template: str, nav: str | None, lang: str, cache: bool = False, **context):
+    """Render a page; with ``cache`` the HTML itself is kept until the next write (pages whose
+    content depends only on the URL, the language and the warehouse)."""
     q = dict(request.query_params)
-    return request.app.state.templates.TemplateResponse(
-        request, template, {"lang": lang, "nav": nav, "q": q, "path": request.url.path, **context})
+    ctx = {"request": request, "lang": lang, "nav": nav, "q": q, "path": request.url.path, **context}
+    render = lambda: request.app.state.templates.get_template(template).render(ctx)  # noqa: E731
+    if cache:
+        html = request.app.state.hub.cached(("html", template, str(request.url), lang), render)
+    else:
+        html = render()
+    return HTMLResponse(html)
 
 
 def _period(request: Request, wh, period: str | None) -> tuple[str, list[str]]:
@@ -38,7 +46,7 @@ def ringkasan(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: 
     chart = None
     if ov.performance is not None:
         chart = hub.cached(("overview-chart", scope, period, lang), lambda: _trend_svg(ov.performance, lang))
-    return page(request, "ringkasan.html", "ringkasan", lang, period=period, periods=periods, ov=ov,
+    return page(request, "ringkasan.html", "ringkasan", lang, cache=True, period=period, periods=periods, ov=ov,
                 chart=chart, report=ov.table.report)
 
 
@@ -70,7 +78,7 @@ def _wilayah(request: Request, wh, scope, lang: str, period: str | None, code: s
     period, periods = _period(request, wh, period)
     result = tb.TABLES["wilayah"](hub, wh, scope, {"period": period, "region": code}, lang)
     top = max((r["participants"] for r in result.report.rows), default=0) or 1
-    return page(request, "wilayah.html", "wilayah", lang, period=period, periods=periods, d=result,
+    return page(request, "wilayah.html", "wilayah", lang, cache=True, period=period, periods=periods, d=result,
                 report=result.report, top=top, download_params={"region": result.code})
 
 
@@ -81,7 +89,7 @@ def peta(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: Perio
     hub = request.app.state.hub
     period, periods = _period(request, wh, period)
     result = tb.TABLES["map"](hub, wh, scope, {"period": period, "metric": metric, "region": region}, lang)
-    return page(request, "peta.html", "peta", lang, period=period, periods=periods, m=result, metric=metric,
+    return page(request, "peta.html", "peta", lang, cache=True, period=period, periods=periods, m=result, metric=metric,
                 report=result.report)
 
 
@@ -91,7 +99,7 @@ def potensi(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: Pe
     hub = request.app.state.hub
     period, periods = _period(request, wh, period)
     result = tb.TABLES["potential"](hub, wh, scope, {"period": period, "by": by}, lang)
-    return page(request, "potensi.html", "potensi", lang, period=period, periods=periods, r=result,
+    return page(request, "potensi.html", "potensi", lang, cache=True, period=period, periods=periods, r=result,
                 report=result.report, by=by)
 
 
@@ -103,7 +111,7 @@ def kinerja(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: Pe
     result = tb.TABLES["performance"](hub, wh, scope, {"period": period, "region": region,
                                                        "segment": segment}, lang)
     chart = hub.cached(("perf-chart", scope, period, region, segment, lang), lambda: _trend_svg(result, lang))
-    return page(request, "kinerja.html", "kinerja", lang, period=period, periods=periods, r=result,
+    return page(request, "kinerja.html", "kinerja", lang, cache=True, period=period, periods=periods, r=result,
                 report=result.report, chart=chart)
 
 
