@@ -95,3 +95,18 @@ def test_import_prints_read_equals_accepted_plus_quarantined(tmp_path):
     assert "NIK harus 16 digit" in shown.stdout
     info = run("warehouse", "info", "-w", wh)
     assert "participants" in info.stdout and "quarantine" in info.stdout
+
+
+def test_command_help_is_written_paragraphs_not_the_docstrings_line_breaks():
+    import re
+
+    def commands(typer_app):
+        for c in typer_app.registered_commands:
+            yield c
+        for g in typer_app.registered_groups:
+            yield from commands(g.typer_instance)
+
+    helps = [c.help for c in commands(app) if c.help]
+    assert len(helps) > 25
+    for text in helps:
+        assert not re.search(r"[^\n]\n[^\n]", text), text
