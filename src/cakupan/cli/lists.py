@@ -32,6 +32,7 @@ def import_(
     occupation: str | None = typer.Option(None, help="Occupation when the list has no column for it, e.g. nelayan."),
     columns: str | None = typer.Option(None, help="Override the guessed columns: nik=NO_KTP,name=NAMA,birth_date=TGL_LAHIR,..."),
     sheet: str | None = typer.Option(None, help="XLSX: only this sheet."),
+    replace: bool = typer.Option(False, "--replace", help="Import again as a new version even if this file was imported before."),
     warehouse: Path | None = WAREHOUSE_OPT,
 ) -> None:
     """Import a partner's list: every row kept (usable ones for matching, the rest in quarantine
@@ -43,11 +44,12 @@ def import_(
     wh = open_wh(Engine.duckdb, warehouse)
     try:
         report = import_list(wh, file, source, segment.upper() if segment else None, occupation,
-                             parse_overrides(columns), sheet)
+                             parse_overrides(columns), sheet, replace=replace)
     except (IngestError, ColumnError) as e:
         fail(str(e))
     if report.already_imported:
-        console.print(f"Berkas ini sudah pernah diimpor untuk daftar '{source}'; tidak ada perubahan.")
+        console.print(f"Berkas ini sudah pernah diimpor untuk daftar '{source}'; tidak ada perubahan "
+                      "(--replace untuk mengimpor ulang sebagai versi baru).")
     console.print(f"{file.name} ({source}): dibaca {n(report.rows_read)} = diterima {n(report.accepted)} "
                   f"+ karantina {n(report.quarantined)}")
     if report.columns:

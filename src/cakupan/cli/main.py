@@ -12,9 +12,10 @@ from cakupan import __version__
 from cakupan import coverage as cov
 from cakupan.cli.common import (ENGINE_OPT, LANG_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine, Fmt, Lang,
                                 check_period, console, emit, err, fail, open_wh, print_import)
+from cakupan.cli.errors import SafeGroup
 from cakupan.warehouse import WarehouseError
 
-app = typer.Typer(
+app = typer.Typer(cls=SafeGroup,
     help="cakupan: cakupan kepesertaan BPJS Ketenagakerjaan — coverage of employment social "
          "security by region, segment and month. Warehouse: CAKUPAN_WAREHOUSE "
          "(default ./cakupan.duckdb); engine: --engine duckdb|spark.",
@@ -57,7 +58,9 @@ class Table(str, Enum):
 
 
 @app.callback(invoke_without_command=True)
-def main(version: bool = typer.Option(False, "--version", help="Show the version.")) -> None:
+def main(version: bool = typer.Option(False, "--version", help="Show the version."),
+         debug: bool = typer.Option(False, "--debug", envvar="CAKUPAN_DEBUG",
+                                    help="Show the full traceback of an unexpected error.")) -> None:
     if version:
         console.print(f"cakupan {__version__}")
         raise typer.Exit()
@@ -68,19 +71,20 @@ def import_(
     table: Table = typer.Argument(..., help="participants, employers or workforce"),
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV, XLSX or Parquet file"),
     sheet: Optional[str] = typer.Option(None, help="XLSX: only this sheet (default: every sheet)."),
+    replace: bool = typer.Option(False, "--replace", help="Import again even if this file was imported before."),
     warehouse: Optional[Path] = WAREHOUSE_OPT,
 ) -> None:
     """Import a file: valid rows into the table, the rest into quarantine with reasons.
 
-    Prints rows read = accepted + quarantined. A failed import changes nothing; importing
-    the same file again changes nothing.
+    Prints rows read = accepted + quarantined. A failed or interrupted import changes
+    nothing; importing the same file again changes nothing (unless --replace).
     """
     from cakupan.ingest.load import IngestError, import_file
 
     wh = open_wh(Engine.duckdb, warehouse)
     with err.status(f"Mengimpor {file.name} ...") as status:
         try:
-            report = import_file(wh, table.value, file, sheet=sheet,
+            report = import_file(wh, table.value, file, sheet=sheet, replace=replace,
                                  progress=lambda msg: status.update(f"{file.name}: {msg}"))
         except IngestError as e:
             fail(str(e))
