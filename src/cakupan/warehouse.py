@@ -116,9 +116,13 @@ class DuckDBWarehouse(Warehouse):
         self.settings = settings
         self.read_only = read_only
         path = Path(settings.warehouse)
+        self._closed = True
         if read_only and not path.exists():
-            raise WarehouseError(f"gudang data {path} belum ada: buat dulu dengan `cakupan synth` "
-                                 "atau `cakupan import`, atau periksa --warehouse")
+            # nothing to read yet: an empty in-memory warehouse, so each command says which
+            # table is missing, without creating the file
+            self.con = ibis.duckdb.connect(":memory:")
+            self._closed = False
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
 
         def connect():

@@ -55,7 +55,7 @@ def potential(
     from cakupan.reports.potential_report import potential_report
 
     check_period(period)
-    wh = open_wh(engine, warehouse)
+    wh = open_wh(engine, warehouse, read_only=True)
     try:
         rows = potential_rows(wh, period, by.value)
     except WarehouseError as e:
@@ -156,7 +156,7 @@ def performance(
     if segment and segment.upper() not in SEGMENTS:
         fail(f"unknown segment {segment!r}: choose one of {', '.join(SEGMENTS)}")
     code = undotted(region) if region else None
-    wh = open_wh(engine, warehouse)
+    wh = open_wh(engine, warehouse, read_only=True)
     try:
         rows, status, projection = performance_rows(wh, year, code, segment.upper() if segment else None)
     except WarehouseError as e:

@@ -54,9 +54,9 @@ def open_wh(engine: Optional[Engine], warehouse: Optional[Path], read_only: bool
     """Open the warehouse for this command; it is closed when the command ends, however it
     ends. ``read_only`` for commands that only read. While another process holds the file,
     say so on stderr and wait (``CAKUPAN_LOCK_WAIT`` seconds)."""
-    import click
+    from cakupan.cli.errors import current_context
 
-    ctx = click.get_current_context(silent=True)
+    ctx = current_context()
     if purpose is None and ctx is not None:
         purpose = "cakupan " + " ".join(ctx.command_path.split()[1:])
     try:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import sys
 
-import click
 import typer
+from typer import _click as click  # Typer 0.29 vendors Click: its exceptions and contexts
 from typer.core import TyperGroup
 
 # (module, class): errors whose message is written for the user (Indonesian, actionable)
@@ -26,6 +26,11 @@ USER_ERRORS = (
     ("cakupan.lists.review", "ReviewError"),
 )
 DEBUG_HINT = "jalankan lagi dengan --debug untuk rinciannya"
+
+
+def current_context():
+    """The running command's context (None outside a command)."""
+    return click.globals.get_current_context(silent=True)
 
 
 def debug_enabled(ctx: click.Context | None = None) -> bool:
@@ -66,8 +71,7 @@ class SafeGroup(TyperGroup):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
-                typer.Exit, typer.Abort):
+        except (click.exceptions.ClickException, typer.Exit, typer.Abort):
             raise
         except Exception as error:
             if debug_enabled(ctx):
@@ -78,4 +82,4 @@ class SafeGroup(TyperGroup):
 
             message, code = explain(error)
             err.print(f"[bold red]Galat:[/] {escape(message)}")
-            raise click.exceptions.Exit(code) from None
+            raise typer.Exit(code) from None

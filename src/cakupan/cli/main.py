@@ -136,7 +136,7 @@ def coverage(
 
     check_period(period)
     within = undotted(region) if region else None
-    wh = open_wh(engine, warehouse)
+    wh = open_wh(engine, warehouse, read_only=True)
     try:
         if by is By.segment:
             rows, _, _ = _region_rows(wh, period, "province", within[:2] if within else None)
@@ -163,7 +163,7 @@ def brief(period: str = PERIOD_OPT, lang: Lang = LANG_OPT, engine: Optional[Engi
     from cakupan.reports.brief import coverage_brief
 
     check_period(period)
-    wh = open_wh(engine, warehouse)
+    wh = open_wh(engine, warehouse, read_only=True)
     try:
         rows, names, _ = _region_rows(wh, period, "province", None)
     except WarehouseError as e:
@@ -197,7 +197,7 @@ def _more_paragraphs(wh, period: str, lang: str) -> list[str]:
 @warehouse_app.command("info")
 def warehouse_info(engine: Optional[Engine] = ENGINE_OPT, warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
     """Tables and their row counts."""
-    wh = open_wh(engine, warehouse)
+    wh = open_wh(engine, warehouse, read_only=True)
     for name in ("participants", "employers", "workforce", "regions", "quarantine", "imports"):
         if wh.has(name):
             n = wh.to_arrow(wh.table(name).count().as_table()).column(0)[0].as_py()
@@ -221,7 +221,7 @@ def warehouse_reference(warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
 def warehouse_export(warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
     """Copy the DuckDB warehouse to the Parquet directory the Spark engine reads
     (CAKUPAN_SPARK_DIR, default: the warehouse path with .parquet)."""
-    wh = open_wh(Engine.duckdb, warehouse)
+    wh = open_wh(Engine.duckdb, warehouse, read_only=True)
     done = wh.export_parquet()
     console.print(f"{len(done)} tabel -> {wh.settings.spark_dir}: {', '.join(done)}")
     wh.close()
@@ -235,7 +235,7 @@ def warehouse_quarantine(limit: int = typer.Option(50, help="Rows to show."),
     """Quarantined rows of one import with their source sheet, row and reason."""
     from rich.table import Table as RichTable
 
-    wh = open_wh(Engine.duckdb, warehouse)
+    wh = open_wh(Engine.duckdb, warehouse, read_only=True)
     if not wh.has("quarantine"):
         console.print("Karantina kosong.")
         return

@@ -170,7 +170,7 @@ def plan(
     from cakupan.reports.sponsor_report import render_plan, write_plan_xlsx
     from cakupan.warehouse import WarehouseError
 
-    wh = open_wh(engine, warehouse)
+    wh = open_wh(engine, warehouse, read_only=True)
     try:
         p = make_plan(wh, candidates, budget, months, sponsor.value, region, start, package.value,
                       priority, quota, as_of)
@@ -202,7 +202,7 @@ def compare(
     from cakupan.ingest.readers import IngestError
     from cakupan.warehouse import WarehouseError
 
-    wh = open_wh(engine, warehouse)
+    wh = open_wh(engine, warehouse, read_only=True)
     rules = priority or [None]
     t = Table(title="Perbandingan skenario" if lang.value == "id" else "Scenarios")
     for col in (("Bulan", "Months"), ("Prioritas", "Priority"), ("Dipilih", "Selected"),
@@ -299,7 +299,7 @@ def status(
     from cakupan.cohorts import COHORTS, MEMBER_STATUSES, MEMBERS, member_status
     from cakupan.reports.privacy import mask_rows
 
-    wh = open_wh(Engine.duckdb, warehouse)
+    wh = open_wh(Engine.duckdb, warehouse, read_only=True)
     if not wh.has(COHORTS):
         fail("no sponsored cohort yet: create one with `cakupan sponsor commit`")
     cohorts = wh.to_arrow(wh.table(COHORTS).order_by("created_at")).to_pylist()

@@ -294,7 +294,7 @@ def show(
     except ValueError as e:
         fail(str(e))
     seg = tg.normalise_segment(segment) if segment else None
-    wh = open_wh(engine, warehouse)
+    wh = open_wh(engine, warehouse, read_only=True)
     if not wh.has(TARGETS.name):
         wh.close()
         fail("belum ada target di warehouse: impor dulu `cakupan targets import FILE`")
