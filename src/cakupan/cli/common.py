@@ -61,7 +61,7 @@ def open_wh(engine: Optional[Engine], warehouse: Optional[Path], read_only: bool
         purpose = "cakupan " + " ".join(ctx.command_path.split()[1:])
     try:
         wh = open_warehouse(load(engine.value if engine else None, warehouse), read_only=read_only,
-                            purpose=purpose, on_wait=lambda text: err.print(text, markup=False))
+                            purpose=purpose, on_wait=lambda text: err.print(text, markup=False, soft_wrap=True))
     except (ValueError, WarehouseError) as e:
         fail(str(e))
     if ctx is not None:
