@@ -25,6 +25,7 @@ from cakupan.lists.importer import import_list
 from cakupan.settings import load
 from cakupan.synth import SynthConfig, generate
 from cakupan.warehouse import open_warehouse
+from cakupan.warehouse_check import check
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 PARTICIPANT_KILLS = 20
@@ -34,6 +35,7 @@ DRIVER = r"""
 import sys, time
 from cakupan.settings import load
 from cakupan.warehouse import open_warehouse
+from cakupan.warehouse_check import check
 kind, warehouse, path = sys.argv[1:4]
 t0 = time.monotonic()
 def mark(text):
@@ -167,6 +169,7 @@ def run_kills(files, kind: str, path: Path, count: int, rerun) -> dict[str, int]
             outcomes["before" if now == before else "after"] += 1
             rerun(wh, path)  # the same import then succeeds
             assert signature(wh) == after
+            assert check(wh).breaches == []  # its counts add up, nothing orphaned
         for suffix in ("", ".wal", ".lock"):
             Path(str(target) + suffix).unlink(missing_ok=True)
     print(f"\n{kind}: run {marks[-1][0]:.2f} s, markers {[m for _, m in marks]}; {count} kills, phases {phases}, left as before {outcomes['before']}, "

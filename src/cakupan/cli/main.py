@@ -205,6 +205,23 @@ def warehouse_info(engine: Optional[Engine] = ENGINE_OPT, warehouse: Optional[Pa
     wh.close()
 
 
+@warehouse_app.command("check")
+def warehouse_check(warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
+    """Check the warehouse's invariants: import counts add up, no orphan rows, every table
+    keeps its contract, region codes resolve. Each breach in words; exit code 1 if any."""
+    from cakupan.warehouse_check import check
+
+    wh = open_wh(Engine.duckdb, warehouse, read_only=True)
+    result = check(wh)
+    for breach in result.breaches:
+        console.print(f"  [red]✗[/] {breach.message}", highlight=False)
+    if result.ok:
+        console.print(f"Gudang data sehat: {result.checks} pemeriksaan lulus.")
+        return
+    console.print(f"{len(result.breaches)} pelanggaran dari {result.checks} pemeriksaan.")
+    raise typer.Exit(1)
+
+
 @warehouse_app.command("reference")
 def warehouse_reference(warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
     """Reload the shipped reference figures (regions, workforce and its estimated splits),
