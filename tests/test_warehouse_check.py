@@ -110,8 +110,8 @@ def test_a_warehouse_built_by_the_importers_is_healthy(healthy):
     (["ALTER TABLE employers DROP COLUMN status"], ["tabel employers tidak punya kolom status"]),
     (["ALTER TABLE workforce ALTER employed TYPE VARCHAR"],
      ["tabel workforce: tipe kolom salah: employed (VARCHAR, seharusnya BIGINT)"]),
-    (["DROP TABLE regions"],
-     ["tabel regions tidak ada, kode wilayah tidak bisa diperiksa; jalankan cakupan warehouse reference"]),
+    (["DROP TABLE regions", "UPDATE employers SET regency_code = '3399' WHERE npp IN (SELECT npp FROM employers LIMIT 1)"],
+     ["tabel employers: 1 baris dengan regency_code yang bukan kode kabupaten/kota Kemendagri"]),
 ])
 def test_each_breach_is_said_in_words(healthy, tmp_path, sql, expected):
     path = damaged(healthy, tmp_path, *sql)

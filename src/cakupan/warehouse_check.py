@@ -8,7 +8,8 @@
   cohort members without a cohort;
 - every contract (:mod:`cakupan.contracts`) holds on its table: its columns and types,
   required values present, allowed values only, keys unique;
-- every region code resolves against ``regions`` at the level its column means.
+- every region code resolves against ``regions`` (or, when the warehouse has none, the
+  shipped Kemendagri master the importers validate with) at the level its column means.
 
 :func:`check` only reads; it returns the breaches, the caller decides what to print.
 """
@@ -203,20 +204,23 @@ class _Checker:
                 if t in self.tables and c in self.columns(t)]
         if not used:
             return
-        self.checks += 1
-        if "regions" not in self.tables:
-            self.breaches.append(Breach("regions", "regions", "tabel regions tidak ada, kode wilayah tidak bisa "
-                                        "diperiksa; jalankan cakupan warehouse reference"))
-            return
+        regions = "regions"
+        if "regions" not in self.tables:  # the shipped master, as the importers used it
+            from cakupan.regions import region_master
+
+            regions = "_cakupan_region_master"
+            self.raw.register(regions, region_master().select(["code", "level"]))
         for table, column, levels, where in used:
             kinds = " atau ".join(self.LEVEL_WORDS[lv] for lv in levels)
             self.expect_none("regions", table, f"""
                 SELECT count(*) FROM {quote(table)} x
                 WHERE x.{quote(column)} IS NOT NULL {'AND ' + where if where else ''}
-                  AND NOT EXISTS (SELECT 1 FROM regions r WHERE r.code = x.{quote(column)}
+                  AND NOT EXISTS (SELECT 1 FROM {regions} r WHERE r.code = x.{quote(column)}
                                   AND r.level IN ({', '.join(map(str, levels))}))""",
                 lambda k, table=table, column=column, kinds=kinds:
                     f"tabel {table}: {n(k)} baris dengan {column} yang bukan kode {kinds} Kemendagri")
+        if regions != "regions":
+            self.raw.unregister(regions)
 
 
 def check(wh) -> CheckResult:
