@@ -197,7 +197,7 @@ def test_killed_import_then_the_command_succeeds_and_says_so_twice(files):
     marks, _ = files["calibrated"]
     target = fresh_copy(files, "kill-cli.duckdb")
     index = next(i for i, (_, m) in enumerate(marks) if m == "memperbarui")
-    kill_at("participants", target, files["b"], marks, index, 0.05)
+    assert kill_at("participants", target, files["b"], marks, index, 0.0) == "memperbarui"
     assert Path(str(target) + ".lock").exists()  # the killed writer's record is left behind
     env = {**os.environ, "PYTHONPATH": SRC}
     cmd = [sys.executable, "-m", "cakupan.cli", "import", "participants", str(files["b"]), "-w", str(target)]
