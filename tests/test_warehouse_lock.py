@@ -183,3 +183,13 @@ def test_not_a_duckdb_file_gets_a_sentence(tmp_path):
     with pytest.raises(WarehouseError, match="tidak bisa dibuka"):
         open_warehouse(load(warehouse=bad))
     assert not lock.lock_path(bad).exists()
+
+
+def test_two_writers_in_one_process_keep_the_record_until_the_last_closes(warehouse):
+    first = open_warehouse(load(warehouse=warehouse), purpose="cakupan serve")
+    second = open_warehouse(load(warehouse=warehouse), purpose="tugas impor")
+    first.close()
+    holder = lock.read_holder(warehouse)
+    assert holder is not None and holder.what == "cakupan serve" and holder.pid == os.getpid()
+    second.close()
+    assert not lock.lock_path(warehouse).exists()

@@ -140,7 +140,7 @@ class DuckDBWarehouse(Warehouse):
         self._closed = False
         if not read_only:
             self._what = purpose or f"proses {Path(sys.argv[0]).name or 'python'}"
-            lock.write_holder(path, self._what)
+            lock.acquire(path, self._what)
 
     @property
     def raw(self):
@@ -249,7 +249,7 @@ class DuckDBWarehouse(Warehouse):
             return
         self._closed = True
         if not self.read_only:
-            lock.release(self.settings.warehouse)
+            lock.let_go(self.settings.warehouse)
         self.con.disconnect()
 
 

@@ -72,6 +72,27 @@ def pid_alive(pid: int, started: str | None = None) -> bool:
     return started is None or _process_start(pid) == started
 
 
+_open_here: dict[Path, int] = {}
+"""Writers open in this process, per warehouse (a server may open it more than once)."""
+
+
+def acquire(warehouse: str | Path, what: str) -> None:
+    """This process opened ``warehouse`` for writing: record it (the first time)."""
+    key = Path(warehouse).resolve()
+    _open_here[key] = _open_here.get(key, 0) + 1
+    if _open_here[key] == 1:
+        write_holder(warehouse, what)
+
+
+def let_go(warehouse: str | Path) -> None:
+    """One writer of this process closed ``warehouse``: remove the record after the last."""
+    key = Path(warehouse).resolve()
+    _open_here[key] = _open_here.get(key, 1) - 1
+    if _open_here[key] <= 0:
+        _open_here.pop(key, None)
+        release(warehouse)
+
+
 def write_holder(warehouse: str | Path, what: str) -> Holder:
     """Record this process as the warehouse's writer (atomically: temp file + rename)."""
     holder = Holder(os.getpid(), what, datetime.now().astimezone(), _process_start(os.getpid()))
