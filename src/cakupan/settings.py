@@ -24,6 +24,9 @@ class Settings:
     """Spark master URL (``CAKUPAN_SPARK_MASTER``, default ``local[2]``)."""
     spark_memory: str
     """Spark driver memory (``CAKUPAN_SPARK_MEMORY``, default ``4g``)."""
+    lock_wait: float = 30.0
+    """Seconds a command waits for another process that holds the DuckDB warehouse before
+    it stops with a sentence naming that process (``CAKUPAN_LOCK_WAIT``, default 30)."""
 
 
 def load(engine: str | None = None, warehouse: str | Path | None = None) -> Settings:
@@ -39,4 +42,14 @@ def load(engine: str | None = None, warehouse: str | Path | None = None) -> Sett
         spark_dir=spark_dir,
         spark_master=os.environ.get("CAKUPAN_SPARK_MASTER", "local[2]"),
         spark_memory=os.environ.get("CAKUPAN_SPARK_MEMORY", "4g"),
+        lock_wait=_seconds(os.environ.get("CAKUPAN_LOCK_WAIT")),
     )
+
+
+def _seconds(text: str | None, default: float = 30.0) -> float:
+    if not text:
+        return default
+    try:
+        return max(0.0, float(text.replace(",", ".")))
+    except ValueError:
+        raise ValueError(f"CAKUPAN_LOCK_WAIT harus berupa detik (mis. 30), bukan {text!r}") from None

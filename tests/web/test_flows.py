@@ -139,3 +139,20 @@ def test_pages_keep_answering_while_a_job_writes(client, partner_list):
         answered_while_running += status == "running"
     assert wait(client, url)["status"] == "done"
     assert answered_while_running >= 1
+
+
+def test_a_cli_write_while_the_server_runs_says_what_holds_the_warehouse(client, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "employers.csv"
+    path.write_text("npp,name,npwp,kbli_sector,size_class,regency_code,registered_date,status\n"
+                    "99000003,PT Tiga,,C,KECIL,3374,2020-01-01,AKTIF\n", encoding="utf-8")
+    wh = client.app.state.settings.warehouse
+    env = {**os.environ, "CAKUPAN_LOCK_WAIT": "1"}
+    r = subprocess.run([sys.executable, "-m", "cakupan.cli", "import", "employers", str(path), "-w", str(wh)],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 2, r.stderr
+    said = " ".join(r.stderr.split())
+    assert "cakupan serve" in said and "Traceback" not in said

@@ -36,7 +36,7 @@ def potential(
     from cakupan.services import analysis as svc
 
     check_period(period)
-    with warehouse_for(engine, warehouse) as wh:
+    with warehouse_for(engine, warehouse, read_only=True) as wh:
         report = call(svc.potential, wh, EVERYONE, period, by.value, lang.value).report
     emit(report, fmt, output, lang.value)
     if chart:
@@ -77,7 +77,7 @@ def performance(
     the month and on the year; the year-end projection with its interval and an on-track flag."""
     from cakupan.services import analysis as svc
 
-    with warehouse_for(engine, warehouse) as wh:
+    with warehouse_for(engine, warehouse, read_only=True) as wh:
         result = call(svc.performance, wh, EVERYONE, year, region, segment, lang.value)
     report, rows, projection = result.report, result.rows, result.projection
     emit(report, fmt, output, lang.value)

@@ -44,21 +44,36 @@ LANG_OPT = typer.Option(Lang.id, "--lang", help="id (Indonesian, default) or en.
 
 
 def fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]Galat:[/] {message}")
+    from rich.markup import escape
+
+    err.print(f"[bold red]Galat:[/] {escape(message)}")
     raise typer.Exit(code)
 
 
-def open_wh(engine: Optional[Engine], warehouse: Optional[Path]):
+def open_wh(engine: Optional[Engine], warehouse: Optional[Path], read_only: bool = False,
+            purpose: Optional[str] = None):
+    """Open the warehouse for this command; it is closed when the command ends, however it
+    ends. ``read_only`` for commands that only read. While another process holds the file,
+    say so on stderr and wait (``CAKUPAN_LOCK_WAIT`` seconds)."""
+    from cakupan.cli.errors import current_context
+
+    ctx = current_context()
+    if purpose is None and ctx is not None:
+        purpose = "cakupan " + " ".join(ctx.command_path.split()[1:])
     try:
-        return open_warehouse(load(engine.value if engine else None, warehouse))
+        wh = open_warehouse(load(engine.value if engine else None, warehouse), read_only=read_only,
+                            purpose=purpose, on_wait=lambda text: err.print(text, markup=False, soft_wrap=True))
     except (ValueError, WarehouseError) as e:
         fail(str(e))
+    if ctx is not None:
+        ctx.call_on_close(wh.close)
+    return wh
 
 
 @contextmanager
-def warehouse_for(engine: Optional[Engine], warehouse: Optional[Path]):
+def warehouse_for(engine: Optional[Engine], warehouse: Optional[Path], read_only: bool = False):
     """The warehouse for one command, closed whatever happens."""
-    wh = open_wh(engine, warehouse)
+    wh = open_wh(engine, warehouse, read_only=read_only)
     try:
         yield wh
     finally:
@@ -111,7 +126,10 @@ def print_import(file: Path, report) -> None:
     from cakupan.reports.format import integer as n
 
     if report.already_imported:
-        console.print(f"Berkas ini sudah pernah diimpor (impor {report.import_id[:8]}); tidak ada perubahan.")
+        console.print(f"Berkas ini sudah pernah diimpor (impor {report.import_id[:8]}); tidak ada perubahan "
+                      "(--replace untuk mengimpor ulang).")
+    elif getattr(report, "replaced", None):
+        console.print(f"Berkas ini diimpor ulang (impor sebelumnya {report.replaced[:8]} tetap tercatat).")
     console.print(
         f"{file.name}: dibaca {n(report.rows_read)} = diterima {n(report.accepted)} "
         f"+ karantina {n(report.quarantined)} (baru {n(report.inserted)}; diperbarui "

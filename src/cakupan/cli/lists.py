@@ -35,14 +35,16 @@ def import_(
     occupation: str | None = typer.Option(None, help="Occupation when the list has no column for it, e.g. nelayan."),
     columns: str | None = typer.Option(None, help="Override the guessed columns: nik=NO_KTP,name=NAMA,birth_date=TGL_LAHIR,..."),
     sheet: str | None = typer.Option(None, help="XLSX: only this sheet."),
+    replace: bool = typer.Option(False, "--replace", help="Import again as a new version even if this file was imported before."),
     warehouse: Path | None = WAREHOUSE_OPT,
 ) -> None:
     """Import a partner's list: every row kept (usable ones for matching, the rest in quarantine
     with the reason); NIKs cleaned and checked, dates and sexes normalised."""
     with warehouse_for(Engine.duckdb, warehouse) as wh:
-        report = call(svc.import_list, wh, EVERYONE, file, source, segment, occupation, columns, sheet)
+        report = call(svc.import_list, wh, EVERYONE, file, source, segment, occupation, columns, sheet, replace)
     if report.already_imported:
-        console.print(f"Berkas ini sudah pernah diimpor untuk daftar '{source}'; tidak ada perubahan.")
+        console.print(f"Berkas ini sudah pernah diimpor untuk daftar '{source}'; tidak ada perubahan "
+                      "(--replace untuk mengimpor ulang sebagai versi baru).")
     console.print(f"{file.name} ({source}): dibaca {n(report.rows_read)} = diterima {n(report.accepted)} "
                   f"+ karantina {n(report.quarantined)}")
     if report.columns:

@@ -11,10 +11,11 @@ import typer
 from cakupan import __version__
 from cakupan.cli.common import (ENGINE_OPT, LANG_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine, Fmt, Lang, call,
                                 check_period, console, emit, err, fail, open_wh, print_import, warehouse_for)
+from cakupan.cli.errors import SafeGroup
 from cakupan.services import EVERYONE
 from cakupan.warehouse import WarehouseError
 
-app = typer.Typer(
+app = typer.Typer(cls=SafeGroup,
     help="cakupan: cakupan kepesertaan BPJS Ketenagakerjaan — coverage of employment social "
          "security by region, segment and month. Warehouse: CAKUPAN_WAREHOUSE "
          "(default ./cakupan.duckdb); engine: --engine duckdb|spark.",
@@ -85,7 +86,9 @@ class Table(str, Enum):
 
 
 @app.callback(invoke_without_command=True)
-def main(version: bool = typer.Option(False, "--version", help="Show the version.")) -> None:
+def main(version: bool = typer.Option(False, "--version", help="Show the version."),
+         debug: bool = typer.Option(False, "--debug", envvar="CAKUPAN_DEBUG",
+                                    help="Show the full traceback of an unexpected error.")) -> None:
     if version:
         console.print(f"cakupan {__version__}")
         raise typer.Exit()
@@ -96,18 +99,19 @@ def import_(
     table: Table = typer.Argument(..., help="participants, employers or workforce"),
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV, XLSX or Parquet file"),
     sheet: Optional[str] = typer.Option(None, help="XLSX: only this sheet (default: every sheet)."),
+    replace: bool = typer.Option(False, "--replace", help="Import again even if this file was imported before."),
     warehouse: Optional[Path] = WAREHOUSE_OPT,
 ) -> None:
     """Import a file: valid rows into the table, the rest into quarantine with reasons.
 
-    Prints rows read = accepted + quarantined. A failed import changes nothing; importing
-    the same file again changes nothing.
+    Prints rows read = accepted + quarantined. A failed or interrupted import changes
+    nothing; importing the same file again changes nothing (unless --replace).
     """
     from cakupan.services import imports as svc
 
     with warehouse_for(Engine.duckdb, warehouse) as wh, err.status(f"Mengimpor {file.name} ...") as status:
         report = call(svc.import_table, wh, EVERYONE, table.value, file, sheet,
-                      progress=lambda msg: status.update(f"{file.name}: {msg}"))
+                      progress=lambda msg: status.update(f"{file.name}: {msg}"), replace=replace)
     print_import(file, report)
 
 
@@ -126,7 +130,7 @@ def coverage(
     from cakupan.services import coverage as svc
 
     check_period(period)
-    with warehouse_for(engine, warehouse) as wh:
+    with warehouse_for(engine, warehouse, read_only=True) as wh:
         result = call(svc.coverage, wh, EVERYONE, period, by.value, region, lang.value)
     emit(result.report, fmt, output, lang.value)
     if chart and by is not By.segment:
@@ -142,7 +146,7 @@ def brief(period: str = PERIOD_OPT, lang: Lang = LANG_OPT, engine: Optional[Engi
     from cakupan.services import coverage as svc
 
     check_period(period)
-    with warehouse_for(engine, warehouse) as wh:
+    with warehouse_for(engine, warehouse, read_only=True) as wh:
         result = call(svc.brief, wh, EVERYONE, period, lang.value)
     for i, paragraph in enumerate(result.paragraphs):
         if i:
@@ -155,10 +159,27 @@ def warehouse_info(engine: Optional[Engine] = ENGINE_OPT, warehouse: Optional[Pa
     """Tables and their row counts."""
     from cakupan.services import imports as svc
 
-    with warehouse_for(engine, warehouse) as wh:
+    with warehouse_for(engine, warehouse, read_only=True) as wh:
         counts = call(svc.table_counts, wh, EVERYONE)
     for name, n in counts.items():
         console.print(f"  {name:<14} {n:>12,}".replace(",", "."))
+
+
+@warehouse_app.command("check")
+def warehouse_check(warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
+    """Check the warehouse's invariants: import counts add up, no orphan rows, every table
+    keeps its contract, region codes resolve. Each breach in words; exit code 1 if any."""
+    from cakupan.warehouse_check import check
+
+    with warehouse_for(Engine.duckdb, warehouse, read_only=True) as wh:
+        result = check(wh)
+    for breach in result.breaches:
+        console.print(f"  [red]✗[/] {breach.message}", highlight=False)
+    if result.ok:
+        console.print(f"Gudang data sehat: {result.checks} pemeriksaan lulus.")
+        return
+    console.print(f"{len(result.breaches)} pelanggaran dari {result.checks} pemeriksaan.")
+    raise typer.Exit(1)
 
 
 @warehouse_app.command("reference")
@@ -177,7 +198,7 @@ def warehouse_reference(warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
 def warehouse_export(warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
     """Copy the DuckDB warehouse to the Parquet directory the Spark engine reads
     (CAKUPAN_SPARK_DIR, default: the warehouse path with .parquet)."""
-    wh = open_wh(Engine.duckdb, warehouse)
+    wh = open_wh(Engine.duckdb, warehouse, read_only=True)
     done = wh.export_parquet()
     console.print(f"{len(done)} tabel -> {wh.settings.spark_dir}: {', '.join(done)}")
     wh.close()
@@ -224,7 +245,7 @@ def warehouse_quarantine(limit: int = typer.Option(50, help="Rows to show."),
 
     from cakupan.services import imports as svc
 
-    with warehouse_for(Engine.duckdb, warehouse) as wh:
+    with warehouse_for(Engine.duckdb, warehouse, read_only=True) as wh:
         page = call(svc.quarantine, wh, EVERYONE, import_id, limit=limit)
     if not page.rows:
         console.print("Karantina kosong.")

@@ -53,7 +53,7 @@ def plan(
     """Choose whom to protect with a budget; report cost per month and coverage before/after."""
     from cakupan.reports.sponsor_report import render_plan, summary, write_plan_xlsx
 
-    with warehouse_for(engine, warehouse) as wh:
+    with warehouse_for(engine, warehouse, read_only=True) as wh:
         p = call(svc.plan, wh, EVERYONE, candidates, budget, months, sponsor.value, region, start,
                  package.value, priority, quota, as_of)
     show = EVERYONE.show_pii(show_pii)
@@ -79,7 +79,7 @@ def compare(
     """Scenarios side by side: each duration x each priority rule."""
     from rich.table import Table
 
-    with warehouse_for(engine, warehouse) as wh:
+    with warehouse_for(engine, warehouse, read_only=True) as wh:
         scenarios = call(svc.compare, wh, EVERYONE, candidates, budget, months, sponsor.value, region,
                          priority or [None], package.value, start)
     t = Table(title="Perbandingan skenario" if lang.value == "id" else "Scenarios")
@@ -135,7 +135,7 @@ def status(
     from cakupan.cohorts import MEMBER_STATUSES
     from cakupan.reports.privacy import mask_rows
 
-    with warehouse_for(Engine.duckdb, warehouse) as wh:
+    with warehouse_for(Engine.duckdb, warehouse, read_only=True) as wh:
         if cohort is None:
             if not wh.has("sponsor_cohorts"):
                 call(svc.cohort_status, wh, EVERYONE, "", None)

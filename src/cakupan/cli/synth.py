@@ -85,7 +85,7 @@ def synth_list(
     check_period(period)
     if out.suffix.lower() not in (".csv", ".xlsx", ".parquet"):
         fail(f"--out {out.name}: write the list as .csv, .xlsx or .parquet")
-    wh = open_wh(Engine.duckdb, warehouse)
+    wh = open_wh(Engine.duckdb, warehouse, read_only=True)
     if not wh.has("participants"):
         wh.close()
         fail("gudang data belum berisi peserta; jalankan dulu: cakupan synth")

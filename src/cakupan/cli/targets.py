@@ -130,6 +130,6 @@ def show(
     """Show the targets (imported and cascaded) with area names."""
     from cakupan.services import targets as svc
 
-    with warehouse_for(engine, warehouse) as wh:
+    with warehouse_for(engine, warehouse, read_only=True) as wh:
         result = call(svc.show, wh, EVERYONE, level, segment, year, lang.value)
     emit(result.report, fmt_, output, lang.value)

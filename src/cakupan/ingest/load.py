@@ -21,6 +21,7 @@ import pyarrow as pa
 from cakupan.contracts import CONTRACTS, Contract
 from cakupan.ingest.readers import ROW, IngestError, read_table_file
 from cakupan.ingest.validate import SHEET, check_columns, validate_frame
+from cakupan.warehouse import fetch, quote
 
 QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS quarantine (
     import_id VARCHAR NOT NULL, table_name VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
@@ -55,6 +56,8 @@ class ImportReport:
     warnings: dict[str, int] = field(default_factory=dict)
     """Accepted rows with a warning, per code (``unknown_district``)."""
     sheets: list[str] = field(default_factory=list)
+    replaced: str | None = None
+    """With ``replace``: the earlier import of the same file that this one repeated."""
 
 
 def file_sha256(path: str | Path) -> str:
@@ -65,13 +68,8 @@ def file_sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _fetch(raw, sql: str, params: list | None = None) -> list[tuple]:
-    """Execute and fetch everything (DuckDB 2.0 refuses a new execute() before that)."""
-    return raw.execute(sql, params or []).fetchall()
+_q = quote
+_fetch = fetch
 
 
 def table_ddl(contract: Contract) -> str:
@@ -106,7 +104,7 @@ def _previous(raw, table: str, sha: str, sheet: str | None) -> tuple | None:
     rows = _fetch(
         raw, f"SELECT import_id, {', '.join(COUNT_COLUMNS)} FROM imports "
              "WHERE table_name = ? AND sha256 = ? AND sheet IS NOT DISTINCT FROM ? "
-             "ORDER BY imported_at LIMIT 1", [table, sha, sheet])
+             "ORDER BY imported_at DESC LIMIT 1", [table, sha, sheet])
     return rows[0] if rows else None
 
 
@@ -117,24 +115,12 @@ def _reason_counts(raw, import_id: str) -> dict[str, int]:
     return {code: int(n) for code, n in rows}
 
 
-def _upsert(raw, contract: Contract, incoming: str) -> tuple[int, int, int]:
+def _upsert(wh, contract: Contract, incoming: str) -> tuple[int, int, int]:
     """Insert new keys, replace changed rows, leave identical rows; returns the counts
     (inserted, updated, unchanged). Keys compare with IS NOT DISTINCT FROM (nullable
     workforce keys: empty = all)."""
-    t = _q(contract.name)
-    keymatch = " AND ".join(f"t.{_q(k)} IS NOT DISTINCT FROM i.{_q(k)}" for k in contract.key)
-    others = [c for c in contract.names if c not in contract.key]
-    same = " AND ".join(f"t.{_q(c)} IS NOT DISTINCT FROM i.{_q(c)}" for c in others) or "TRUE"
-    cols = ", ".join(_q(c) for c in contract.names)
-    inserted, updated, unchanged = _fetch(raw, f"""
-        SELECT count(*) FILTER (WHERE t._hit IS NULL),
-               count(*) FILTER (WHERE t._hit AND NOT ({same})),
-               count(*) FILTER (WHERE t._hit AND ({same}))
-        FROM {incoming} i LEFT JOIN (SELECT *, TRUE AS _hit FROM {t}) t ON {keymatch}""")[0]
-    _fetch(raw, f"DELETE FROM {t} t USING {incoming} i WHERE {keymatch} AND NOT ({same})")
-    _fetch(raw, f"""INSERT INTO {t} ({cols}) SELECT {', '.join('i.' + _q(c) for c in contract.names)}
-        FROM {incoming} i WHERE NOT EXISTS (SELECT 1 FROM {t} t WHERE {keymatch})""")
-    return int(inserted), int(updated), int(unchanged)
+    c = wh.upsert(contract.name, incoming, contract.key, contract.names)
+    return c.inserted, c.updated, c.unchanged
 
 
 def _write_quarantine(raw, view: str) -> None:
@@ -164,12 +150,15 @@ def _read(path: Path, contract: Contract, sheet: str | None) -> tuple[pl.DataFra
 
 def import_file(wh, table: str, path: str | Path, sheet: str | None = None,
                 progress: Callable[[str], None] | None = None,
-                today: date | None = None) -> ImportReport:
+                today: date | None = None, replace: bool = False) -> ImportReport:
     """Validate ``path`` against contract ``table`` and load it into the DuckDB warehouse.
 
     Accepted rows are upserted by the contract key into table ``table`` (created from the
     contract when missing), quarantined rows go to ``quarantine`` and one row per import to
     ``imports`` -- all in one transaction. ``progress`` receives short status lines.
+    A file imported before (same SHA-256, table and sheet choice) changes nothing unless
+    ``replace``: then it is imported again as a new import (``replaced`` names the earlier
+    one, which stays in the log with its quarantine rows).
     """
     say = progress or (lambda _msg: None)
     if getattr(wh, "engine", None) != "duckdb":
@@ -188,7 +177,9 @@ def import_file(wh, table: str, path: str | Path, sheet: str | None = None,
     raw = wh.con.con
 
     prev = _previous(raw, table, sha, sheet)
-    if prev is not None:
+    if prev is not None and replace:
+        report.replaced = prev[0]
+    elif prev is not None:
         report.import_id, report.already_imported = prev[0], True
         for name, value in zip(COUNT_COLUMNS, prev[1:]):
             setattr(report, name, int(value))
@@ -220,31 +211,29 @@ def import_file(wh, table: str, path: str | Path, sheet: str | None = None,
 
     incoming, qview = f"_cakupan_in_{report.import_id}", f"_cakupan_q_{report.import_id}"
     say(f"menyimpan {report.accepted} baris diterima, {report.quarantined} dikarantina")
-    raw.register(incoming, result.accepted)
-    raw.register(qview, quarantine)
     try:
-        _fetch(raw, "BEGIN TRANSACTION")
-        try:
+        with wh.transaction({incoming: result.accepted, qview: quarantine}) as raw:
             again = _previous(raw, table, sha, sheet)  # another process may have won the race
-            if again is not None:
-                _fetch(raw, "ROLLBACK")
-                return import_file(wh, table, path, sheet, progress, today)
+            if again is not None and again[0] != report.replaced:
+                raise _Again()
             _ensure_tables(raw, contract)
-            report.inserted, report.updated, report.unchanged = _upsert(raw, contract, incoming)
+            say(f"memperbarui tabel {table}")
+            report.inserted, report.updated, report.unchanged = _upsert(wh, contract, incoming)
             if report.inserted + report.updated + report.unchanged != report.accepted:
                 raise AssertionError(
                     f"accepted {report.accepted} != inserted {report.inserted} + updated "
                     f"{report.updated} + unchanged {report.unchanged} (duplicate keys in "
                     f"table {table}?)")
+            say("menulis karantina")
             _write_quarantine(raw, qview)
             _write_import(raw, report, sheet)
-            _fetch(raw, "COMMIT")
-        except BaseException:
-            _fetch(raw, "ROLLBACK")
-            raise
-    finally:
-        raw.unregister(incoming)
-        raw.unregister(qview)
+            say("menyelesaikan transaksi")
+    except _Again:
+        return import_file(wh, table, path, sheet, progress, today)
     say(f"selesai: {report.inserted} baru, {report.updated} diperbarui, "
         f"{report.unchanged} sama, {report.quarantined} dikarantina")
     return report
+
+
+class _Again(Exception):
+    """The same file was imported by another writer meanwhile (raised to roll back)."""

@@ -103,14 +103,15 @@ def usable() -> pl.Expr:
 
 def import_list(wh, path: str | Path, source: str, segment: str | None = None,
                 occupation: str | None = None, columns: dict[str, str] | None = None,
-                sheet: str | None = None) -> ListImport:
-    """Read, map, normalise and store one version of a partner's list, atomically."""
+                sheet: str | None = None, replace: bool = False) -> ListImport:
+    """Read, map, normalise and store one version of a partner's list, atomically.
+    The same file again changes nothing unless ``replace`` (then it is a new version)."""
     if wh.engine != "duckdb":
         raise IngestError("lists are imported into the DuckDB warehouse: run without --engine spark")
     path = Path(path)
     report = ListImport(source=source, file=str(path), sha256=file_sha256(path))
     raw = wh.con.con
-    if LIST_IMPORTS in wh.con.list_tables():
+    if LIST_IMPORTS in wh.con.list_tables() and not replace:
         prev = raw.execute(f"SELECT import_id, rows_read, accepted, quarantined FROM {LIST_IMPORTS} "
                            "WHERE source = ? AND sha256 = ?", [source, report.sha256]).fetchall()
         if prev:

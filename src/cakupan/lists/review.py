@@ -73,26 +73,16 @@ def record(wh, source: str, row: int, decision: str, nik: str | None, note: str 
         "source": [source], "row_number": pa.array([row], pa.int64()),
         "reviewed_at": pa.array([datetime.now(UTC).replace(tzinfo=None)], pa.timestamp("us")),
     })
-    raw = wh.con.con
-    raw.execute("BEGIN TRANSACTION")
-    try:
+    with wh.transaction({"_review": entry}) as raw:
         if wh.has(REVIEWS):
             raw.execute(f"DELETE FROM {REVIEWS} WHERE unique_id = ? AND nik = ?", [found["row_key"], target])
             if decision == "accept":  # one accepted participant per identity
                 raw.execute(f"DELETE FROM {REVIEWS} WHERE unique_id = ? AND decision = 'accept'", [found["row_key"]])
-            raw.register("_review", entry)
             raw.execute(f"INSERT INTO {REVIEWS} BY NAME SELECT * FROM _review")
-            raw.unregister("_review")
         else:
-            raw.register("_review", entry)
             raw.execute(f"CREATE TABLE {REVIEWS} AS SELECT * FROM _review")
-            raw.unregister("_review")
         if wh.has(LINKS):
             raw.execute(f"DELETE FROM {LINKS} WHERE unique_id = ?", [found["row_key"]])
-        raw.execute("COMMIT")
-    except Exception:
-        raw.execute("ROLLBACK")
-        raise
     return Decided(target, found["period"])
 
 

@@ -12,7 +12,8 @@ from cakupan.warehouse import WarehouseError
 TABLES = ("participants", "employers", "workforce")
 
 
-def import_table(wh, scope: Scope, table: str, path: Path, sheet: str | None = None, progress=None):
+def import_table(wh, scope: Scope, table: str, path: Path, sheet: str | None = None, progress=None,
+                 replace: bool = False):
     """Validate a file against the table's contract: valid rows upserted by key, the rest in
     quarantine with their row number and reason; atomic and idempotent."""
     from cakupan.ingest.load import IngestError, import_file
@@ -20,7 +21,7 @@ def import_table(wh, scope: Scope, table: str, path: Path, sheet: str | None = N
     if scope.regions is not None:
         raise ServiceError("hanya pengguna dengan akses semua wilayah yang boleh mengimpor registri")
     try:
-        return import_file(wh, table, path, sheet=sheet, progress=progress)
+        return import_file(wh, table, path, sheet=sheet, progress=progress, replace=replace)
     except (IngestError, WarehouseError) as e:
         raise ServiceError(str(e)) from None
 

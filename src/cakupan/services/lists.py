@@ -34,7 +34,8 @@ def _run(fn, *args, **kwargs):
 
 
 def import_list(wh, scope: Scope, path: Path, source: str, segment: str | None = None,
-                occupation: str | None = None, columns: str | None = None, sheet: str | None = None):
+                occupation: str | None = None, columns: str | None = None, sheet: str | None = None,
+                replace: bool = False):
     """One version of a partner's list: every row kept, usable ones for matching, the rest
     in quarantine with the reason."""
     from cakupan.lists.columns import parse_overrides
@@ -44,7 +45,8 @@ def import_list(wh, scope: Scope, path: Path, source: str, segment: str | None =
         raise ServiceError("beri nama daftar (--source), misalnya pasar-johar-2022")
     _guard(scope, source)
     overrides = _run(parse_overrides, columns)
-    return _run(run, wh, path, source, segment.upper() if segment else None, occupation, overrides, sheet)
+    return _run(run, wh, path, source, segment.upper() if segment else None, occupation, overrides, sheet,
+                replace=replace)
 
 
 @dataclass

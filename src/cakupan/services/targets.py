@@ -83,7 +83,7 @@ def write_cascaded(wh, rows: list[dict], key: str = "") -> CascadeReport:
     identical); it never replaces an imported row (``cascaded_from`` empty): those are
     counted as ``kept``. Idempotent.
     """
-    from cakupan.ingest.load import _fetch, _q, table_ddl
+    from cakupan.ingest.load import table_ddl
 
     report = CascadeReport(key=key, rows=len(rows),
                            provinces=len({(r["area_code"][:2], r["segment"], r["period"]) for r in rows}))
@@ -92,33 +92,12 @@ def write_cascaded(wh, rows: list[dict], key: str = "") -> CascadeReport:
     if wh.engine != "duckdb":
         raise IngestError("targets are written to the DuckDB warehouse only: run without --engine spark")
     data = pa.Table.from_pylist(rows, schema=TARGETS.schema.to_pyarrow())
-    raw, view = wh.con.con, "_cakupan_cascade"
-    keymatch = " AND ".join(f"t.{_q(k)} = i.{_q(k)}" for k in TARGETS.key)
-    others = [c for c in TARGETS.names if c not in TARGETS.key]
-    same = " AND ".join(f"t.{_q(c)} IS NOT DISTINCT FROM i.{_q(c)}" for c in others)
-    cols = ", ".join(_q(c) for c in TARGETS.names)
-    raw.register(view, data)
-    try:
-        _fetch(raw, "BEGIN TRANSACTION")
-        try:
-            _fetch(raw, table_ddl(TARGETS))
-            ins, upd, same_n, kept = _fetch(raw, f"""
-                SELECT count(*) FILTER (WHERE t._hit IS NULL),
-                       count(*) FILTER (WHERE t._hit AND t.cascaded_from IS NOT NULL AND NOT ({same})),
-                       count(*) FILTER (WHERE t._hit AND t.cascaded_from IS NOT NULL AND ({same})),
-                       count(*) FILTER (WHERE t._hit AND t.cascaded_from IS NULL)
-                FROM {view} i LEFT JOIN (SELECT *, TRUE AS _hit FROM targets) t ON {keymatch}""")[0]
-            _fetch(raw, f"DELETE FROM targets t USING {view} i WHERE {keymatch} "
-                        f"AND t.cascaded_from IS NOT NULL AND NOT ({same})")
-            _fetch(raw, f"INSERT INTO targets ({cols}) SELECT {', '.join('i.' + _q(c) for c in TARGETS.names)} "
-                        f"FROM {view} i WHERE NOT EXISTS (SELECT 1 FROM targets t WHERE {keymatch})")
-            _fetch(raw, "COMMIT")
-        except BaseException:
-            _fetch(raw, "ROLLBACK")
-            raise
-    finally:
-        raw.unregister(view)
-    report.inserted, report.updated, report.unchanged, report.kept = int(ins), int(upd), int(same_n), int(kept)
+    with wh.transaction({"_cakupan_cascade": data}) as raw:
+        raw.execute(table_ddl(TARGETS)).fetchall()
+        counts = wh.upsert(TARGETS.name, "_cakupan_cascade", TARGETS.key, TARGETS.names,
+                           protect="t.cascaded_from IS NULL")  # imported rows are never replaced
+    report.inserted, report.updated, report.unchanged, report.kept = (
+        counts.inserted, counts.updated, counts.unchanged, counts.kept)
     return report
 
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import ibis
 
 from cakupan.settings import Settings
-from cakupan.warehouse import Warehouse, open_warehouse
+from cakupan.warehouse import DuckDBWarehouse, open_warehouse
 
 
 class Hub:
@@ -27,7 +27,7 @@ class Hub:
         if settings.engine != "duckdb":
             raise ValueError("cakupan serve reads the DuckDB warehouse: start it without --engine spark")
         self.settings = settings
-        self.base = open_warehouse(settings)
+        self.base = open_warehouse(settings, purpose="cakupan serve (aplikasi web)")
         self._raw = self.base.con.con
         self._cursor_lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -37,10 +37,10 @@ class Hub:
         self.cache_size = cache_size
         self.hits = self.misses = 0
 
-    def _view(self) -> Warehouse:
+    def _view(self) -> DuckDBWarehouse:
         with self._cursor_lock:
             cursor = self._raw.cursor()
-        return Warehouse.on_connection(self.settings, ibis.duckdb.from_connection(cursor))
+        return DuckDBWarehouse.on_connection(self.settings, ibis.duckdb.from_connection(cursor))
 
     @contextmanager
     def reader(self):
