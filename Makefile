@@ -36,6 +36,7 @@ demo: install
 	@echo "      $(VENV)/bin/cakupan --help; make test; make bench"
 	@echo
 	@echo "The web application: $(VENV)/bin/cakupan serve   then open http://localhost:8000/"
+	@echo "  (to try uploads: examples/daftar_pkl_contoh.csv on Daftar mitra, examples/kandidat_sponsor_contoh.csv on Sponsor)"
 
 test: install-dev
 	$(PY) -m pytest
