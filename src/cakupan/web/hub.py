@@ -34,6 +34,7 @@ class Hub:
         self.generation = 0
         self._cache: OrderedDict = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._inflight: dict = {}
         self.cache_size = cache_size
         self.hits = self.misses = 0
 
@@ -79,13 +80,24 @@ class Hub:
                 self.hits += 1
                 self._cache.move_to_end((gen, key))
                 return self._cache[(gen, key)]
-        value = compute()
-        with self._cache_lock:
-            self.misses += 1
-            if gen == self.generation:
-                self._cache[(gen, key)] = value
-                while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)
+            # one computation per key: concurrent misses wait for the first instead of repeating it
+            flight = self._inflight.setdefault((gen, key), threading.Lock())
+        with flight:
+            with self._cache_lock:
+                if (gen, key) in self._cache:
+                    self.hits += 1
+                    return self._cache[(gen, key)]
+            try:
+                value = compute()
+            finally:
+                with self._cache_lock:
+                    self._inflight.pop((gen, key), None)
+            with self._cache_lock:
+                self.misses += 1
+                if gen == self.generation:
+                    self._cache[(gen, key)] = value
+                    while len(self._cache) > self.cache_size:
+                        self._cache.popitem(last=False)
         return value
 
     def close(self) -> None:
