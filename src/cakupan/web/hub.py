@@ -3,6 +3,7 @@ one writer at a time, and a cache of computed results that any write invalidates
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -35,6 +36,9 @@ class Hub:
         self._cache: OrderedDict = OrderedDict()
         self._cache_lock = threading.Lock()
         self._inflight: dict = {}
+        # at most one computation per core at a time: a burst of cache misses queues instead of
+        # running dozens of warehouse scans at once (memory, and no faster on two cores)
+        self._slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
         self.cache_size = cache_size
         self.hits = self.misses = 0
 
@@ -88,7 +92,8 @@ class Hub:
                     self.hits += 1
                     return self._cache[(gen, key)]
             try:
-                value = compute()
+                with self._slots:
+                    value = compute()
             finally:
                 with self._cache_lock:
                     self._inflight.pop((gen, key), None)
