@@ -35,9 +35,10 @@ def _run(fn, *args, **kwargs):
 
 def import_list(wh, scope: Scope, path: Path, source: str, segment: str | None = None,
                 occupation: str | None = None, columns: str | None = None, sheet: str | None = None,
-                replace: bool = False):
+                replace: bool = False, encoding: str | None = None, delimiter: str | None = None,
+                field_limit: int | None = None):
     """One version of a partner's list: every row kept, usable ones for matching, the rest
-    in quarantine with the reason."""
+    in quarantine with the reason; rows read = accepted + quarantined + skipped."""
     from cakupan.lists.columns import parse_overrides
     from cakupan.lists.importer import import_list as run
 
@@ -46,7 +47,7 @@ def import_list(wh, scope: Scope, path: Path, source: str, segment: str | None =
     _guard(scope, source)
     overrides = _run(parse_overrides, columns)
     return _run(run, wh, path, source, segment.upper() if segment else None, occupation, overrides, sheet,
-                replace=replace)
+                replace=replace, encoding=encoding, delimiter=delimiter, field_limit=field_limit)
 
 
 @dataclass

@@ -120,7 +120,7 @@ def import_targets(wh, path: str | Path, sheet: str | None = None, cascade: str 
         rows: list[dict] = []
         skipped: list[str] = []
         if cascade:
-            df, _ = _read(Path(path), TARGETS, sheet)
+            df, _, _ = _read(Path(path), TARGETS, sheet)
             accepted = validate_frame(TARGETS, df, today=today).accepted.to_pylist()
             provinces = [r for r in accepted if r["level"] == "PROVINCE"]
             rows, skipped = cascaded_rows(wh, provinces, cascade)
