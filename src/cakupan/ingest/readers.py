@@ -220,6 +220,10 @@ def _table(head: list, reader: RecordReader, where: str, sheet: str | None) -> T
     """Assemble one table from its first records (``head``) and the reader of the rest."""
     idx = find_header([(r.line, r.fields if r.problem is None else None) for r in head])
     if idx is None:
+        bad = next((r for r in head if r.problem), None)
+        if bad is not None:
+            reason = PROBLEMS[bad.problem].format(detail=bad.detail, limit=reader.field_limit)
+            raise IngestError(f"{where}: tidak ada baris judul kolom yang terbaca (baris {bad.line}: {reason})")
         return None
     skipped = {"title": sum(1 for r in head[:idx] if _nonempty(r.fields) or r.problem),
                "blank": sum(1 for r in head[:idx] if not _nonempty(r.fields) and not r.problem)}

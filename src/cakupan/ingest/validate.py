@@ -31,6 +31,7 @@ import pyarrow as pa
 
 from cakupan.contracts import Contract
 from cakupan.identity.nik import MANGLED, UNKNOWN_DISTRICT, validate_nik_frame
+from cakupan.ingest.dates import YearRule, parse_dates
 from cakupan.ingest.readers import ROW, IngestError
 
 SHEET = "_sheet"
@@ -132,13 +133,9 @@ def _v(name: str) -> pl.Expr:
     return pl.col(f"v_{name}")
 
 
-def _parse_date(s: pl.Expr) -> pl.Expr:
-    t = s.str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "")
-    return pl.coalesce(
-        t.str.to_date("%Y-%m-%d", strict=False),
-        t.str.to_date("%d/%m/%Y", strict=False),
-        t.str.to_date("%d-%m-%Y", strict=False),
-    )
+def _parse_date(s: pl.Expr, rule: YearRule | None = None) -> pl.Expr:
+    """The shared date parser (:mod:`cakupan.ingest.dates`)."""
+    return parse_dates(s, rule or YearRule.event())[0]
 
 
 def _parse_month(s: pl.Expr) -> pl.Expr:
@@ -222,9 +219,12 @@ def _column_stage(contract: Contract, name: str, today: date):
         problems.append(("unknown_value", pl.when(v.is_not_null() & ~v.is_in(list(col.allowed))).then(
             pl.format(f"{name} '{{}}' tidak dikenal (pilihan: {', '.join(col.allowed)})", s))))
     elif kind.is_date():
-        value = _parse_date(s)
-        problems.append(("bad_date", pl.when(s.is_not_null() & v.is_null()).then(pl.format(
-            f"{name} '{{}}' bukan tanggal: tulis YYYY-MM-DD atau DD/MM/YYYY", s))))
+        rule = YearRule.birth(today) if name == "birth_date" else YearRule.event(today)
+        value, code = parse_dates(s, rule)
+        problems.append(("bad_date", pl.when(s.is_not_null() & v.is_null()).then(
+            pl.when(code == "date_impossible").then(pl.format(
+                f"{name} '{{}}': tanggal itu tidak ada di kalender (hari atau bulan salah)", s))
+            .otherwise(pl.format(f"{name} '{{}}' bukan tanggal: tulis DD-MM-YYYY atau YYYY-MM-DD", s)))))
         problems.append(("future_date", pl.when(v > pl.lit(today)).then(pl.format(
             f"{name} {{}} ada di masa depan", v.dt.strftime("%Y-%m-%d")))))
     elif name in ("last_paid_month", "period"):

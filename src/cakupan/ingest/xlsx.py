@@ -76,7 +76,8 @@ def sheet_rows(ws) -> Iterator[tuple[int, list[str]]]:
 
 class SheetRecords(RecordReader):
     """The rows of one sheet as :class:`~cakupan.ingest.lines.Record` (the same checks as
-    a CSV line: control characters, field size, cells past the last titled column)."""
+    a CSV line: control characters, field size, filled cells past the last titled column;
+    a row may end early, its missing cells are empty)."""
 
     def __init__(self, ws, field_limit: int):
         super().__init__((), "\t", field_limit)
@@ -85,3 +86,8 @@ class SheetRecords(RecordReader):
     def __iter__(self) -> Iterator[Record]:
         for n, cells in self._rows:
             yield self._check(Record(n, "\t".join(cells), cells))
+
+    def _check_width(self, rec: Record) -> Record:
+        if self.width is not None and len(rec.fields) < self.width:  # empty cells at the end
+            rec.fields = rec.fields + [""] * (self.width - len(rec.fields))
+        return super()._check_width(rec)
