@@ -137,7 +137,9 @@ def leads(
 
     with warehouse_for(Engine.duckdb, warehouse) as wh:
         result = call(svc.leads, wh, EVERYONE, source, show_pii)
-    path = out or Path(f"leads-{source}.{format.value}")
+    from cakupan.lists.importer import safe_file_part
+
+    path = out or Path(f"leads-{safe_file_part(source)}.{format.value}")
     if format is LeadFormat.xlsx:
         ex.write_xlsx(result.rows, path, result.personal_data, result.summary, result.counts)
     else:

@@ -10,7 +10,8 @@ Reason codes: ``required_missing``, ``bad_nik``, ``nik_mangled``, ``nik_conflict
 target whose branch is not in the ``branches`` table, see :func:`known_values`),
 ``bad_date``, ``future_date``,
 ``bad_month``, ``unknown_value``, ``bad_number``, ``pu_without_npp``,
-``paid_before_registered``, ``duplicate_key``. A missing required *column* is not a row
+``paid_before_registered``, ``implausible_target`` (a target above the region's labour
+force, see :func:`target_limits`, or above Indonesia's population), ``duplicate_key``. A missing required *column* is not a row
 problem: :func:`check_columns` raises :class:`IngestError` for the whole file.
 
 A contract may name its own header aliases (``Contract.aliases``) and value spellings
@@ -45,7 +46,7 @@ ID_COLUMNS = {"kpj": "KPJ", "npp": "NPP", "npwp": "NPWP"}
 REASON_CODES = (
     "required_missing", "bad_nik", "nik_mangled", "nik_conflict", "bad_id", "unknown_region",
     "unknown_branch", "bad_date", "future_date", "bad_month", "unknown_value", "bad_number",
-    "pu_without_npp", "paid_before_registered", "duplicate_key",
+    "pu_without_npp", "paid_before_registered", "implausible_target", "duplicate_key",
 )
 """Every row-level reason code, in the order ``reason_code`` lists them."""
 _MANGLED_RE = r"^[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+$|^\d+[.,]0+$"
@@ -57,6 +58,20 @@ REGION_LEVELS = {"PROVINCE": (2, "provinsi"), "REGENCY": (4, "kabupaten/kota")}
 
 _KNOWN: ContextVar[Mapping[str, frozenset[str]] | None] = ContextVar("cakupan_known_values",
                                                                      default=None)
+_LIMITS: ContextVar[Mapping[str, int] | None] = ContextVar("cakupan_target_limits", default=None)
+POPULATION_CAP = 300_000_000
+"""No target of active workers can exceed Indonesia's population (about 280 million)."""
+
+
+@contextmanager
+def target_limits(labour_force: Mapping[str, int]) -> Iterator[None]:
+    """The labour force (employed + unemployed) per province or regency code: a target
+    above its area's labour force is quarantined as ``implausible_target``."""
+    token = _LIMITS.set(dict(labour_force))
+    try:
+        yield
+    finally:
+        _LIMITS.reset(token)
 
 
 @contextmanager
@@ -263,6 +278,16 @@ def _target_problems() -> list[tuple[str, pl.Expr]]:
             .then(pl.format(f"area_code {{}} tidak ada di daftar {label} Kemendagri", area))
             .otherwise(pl.format(f"level {lvl} memerlukan kode {label} {n} digit, tertulis '{{}}'",
                                  _s("area_code"))))))
+    target = _v("target")
+    out.append(("implausible_target", pl.when(target > POPULATION_CAP).then(pl.format(
+        "target {} tidak masuk akal: lebih besar dari seluruh penduduk Indonesia; periksa angkanya",
+        _s("target")))))
+    limits = _LIMITS.get()
+    if limits:
+        lf = area.replace_strict(limits, default=None, return_dtype=pl.Int64)
+        out.append(("implausible_target", pl.when((target <= POPULATION_CAP) & lf.is_not_null() & (target > lf))
+                    .then(pl.format("target {} melebihi angkatan kerja wilayah {} ({} orang); periksa angkanya",
+                                    _s("target"), area, lf))))
     branches = (_KNOWN.get() or {}).get("branch_code")
     if branches is not None:
         out.append(("unknown_branch", pl.when((level == "BRANCH") & area.is_not_null()

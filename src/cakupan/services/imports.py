@@ -93,7 +93,18 @@ def quarantine(wh, scope: Scope, import_id: str | None = None, reason: str | Non
                        .order_by(["import_id", "sheet", "row_number"]).limit(limit, offset=offset)).to_pylist()
     for r in rows:
         r["source_file"] = Path(r["source_file"]).name
+        r["reason"] = mask_digits(r["reason"])
     return QuarantinePage(rows, total, reasons, import_id)
+
+
+def mask_digits(text: str | None) -> str | None:
+    """Runs of 12 or more digits (NIKs, phone and card numbers) masked in a text shown to
+    a user: ``3374014101900001`` -> ``337401******0001``."""
+    import re
+
+    if not text:
+        return text
+    return re.sub(r"(?<!\d)(\d{6})(\d{2,})(\d{4})(?!\d)", lambda m: m[1] + "*" * len(m[2]) + m[3], text)
 
 
 def _visible_tables(wh, scope: Scope) -> list[str]:
