@@ -280,8 +280,9 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None, limit: in
         with open(path, encoding=enc, newline="") as stream:
             part, sep = read_text_lines(physical_lines(stream), path.name, sep, limit)
     except UnicodeDecodeError as e:
-        raise IngestError(f"{path.name}: ada byte yang tidak bisa dibaca sebagai {enc} (posisi "
-                          f"{e.start + 1} dari potongannya); coba tanpa --encoding atau --encoding cp1252") from None
+        raise IngestError(f"{path.name}: ada byte yang tidak bisa dibaca sebagai "
+                          f"{sniff.ENCODING_NAMES.get(enc, enc)}; simpan ulang berkasnya sebagai UTF-8, "
+                          "atau coba tanpa --encoding atau dengan --encoding cp1252") from None
     if part is None:
         raise IngestError(f"{path.name}: berkas kosong; isi baris judul kolom lalu data")
     return FileRead(path.name, "csv", [part], enc, bool(encoding), sep, bool(delimiter), field_limit=limit)

@@ -32,6 +32,10 @@ _MAGIC = (
 )
 
 
+_BINARY = bytes([*range(0, 9), 11, 12, *range(14, 32)])
+"""Bytes no text table holds (tab, LF, CR excepted); more than 5 % of them: a binary file."""
+
+
 def check_text(raw: bytes, where: str) -> None:
     """Raise :class:`IngestError` when ``raw`` is plainly not a text table."""
     for magic, what in _MAGIC:
@@ -40,8 +44,9 @@ def check_text(raw: bytes, where: str) -> None:
     head = raw[:8192]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return
-    if head and head.count(b"\x00") > len(head) // 10:
-        raise IngestError(f"{where}: berkas ini biner (banyak byte NUL), bukan CSV; "
+    control = sum(head.count(bytes([b])) for b in _BINARY)
+    if head and control > len(head) // 20:
+        raise IngestError(f"{where}: berkas ini biner (banyak byte kontrol seperti NUL), bukan CSV; "
                           "ekspor ulang datanya sebagai CSV atau Excel .xlsx")
 
 

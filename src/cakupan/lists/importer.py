@@ -180,8 +180,9 @@ def import_list(wh, path: str | Path, source: str, segment: str | None = None,
     if report.rows_read != report.accepted + report.quarantined + report.skipped:
         raise AssertionError(f"list rows lost: read {report.rows_read}, accepted {report.accepted}, "
                              f"quarantined {report.quarantined}, skipped {report.skipped}")
-    report.nik_problems = dict(ok.filter(pl.col("nik_problem").is_not_null())
-                               .group_by("nik_problem").len().iter_rows())
+    if "nik" in report.columns:  # a list without a NIK column has no NIK problems to tell
+        report.nik_problems = dict(ok.filter(pl.col("nik_problem").is_not_null())
+                                   .group_by("nik_problem").len().iter_rows())
     report.date_problems = dict(sorted(rows.filter(pl.col("date_problem").is_not_null())
                                        .group_by("date_problem").len().iter_rows()))
     if "birth_date" in report.columns or "birth_place_date" in report.columns:
