@@ -117,8 +117,8 @@ def emit(report, fmt: Fmt, output: Optional[Path], lang: str) -> None:
         console.print(tables.to_rich(report, lang))
         return
     text = tables.to_csv(report) if fmt is Fmt.csv else tables.to_json(report)
-    if output:
-        output.write_text(text, encoding="utf-8")
+    if output:  # a CSV file gets the UTF-8 byte-order mark, for Excel
+        output.write_text(text, encoding="utf-8-sig" if fmt is Fmt.csv else "utf-8")
         console.print(f"Ditulis: {output}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
