@@ -7,7 +7,9 @@ SCALE  ?= 1.0
 SEED   ?= 7
 export CAKUPAN_WAREHOUSE ?= cakupan.duckdb
 
-.PHONY: install install-dev demo test bench serve clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: install install-dev demo test bench fuzz serve clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +42,14 @@ demo: install
 
 test: install-dev
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	@echo "Browser screenshots: $(CURDIR)/out/screenshots"
+
+# the reading layer under atheris; a crash lands in out/fuzz/ (make it a corpus file)
+fuzz: install-dev
+	mkdir -p out/fuzz/corpus
+	cp tests/data/malformed/*.csv tests/data/malformed/*.tsv tests/data/malformed/*.txt out/fuzz/corpus/
+	$(PY) tests/fuzz_reading.py -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=out/fuzz/ out/fuzz/corpus
 
 bench: install-dev
 	$(PY) benchmarks/run.py
