@@ -231,17 +231,18 @@ def _table(head: list, reader: RecordReader, where: str, sheet: str | None) -> T
     while header and not header[-1].strip():
         header.pop()
     names = _header_names(header, where)
-    reader.width = len(names)
+    reader.width = width = len(names)
     part = TablePart(sheet, _frame(names, [], []), header_row=head[idx].line)
     frames, rows, lines = [], [], []
     for rec in reader.recheck(head[idx + 1:]):
         if rec.problem:
             reason = PROBLEMS[rec.problem].format(detail=rec.detail, limit=reader.field_limit)
             part.bad.append(BadLine(rec.line, rec.problem, reason, mask_text(rec.text)))
-        elif not _nonempty(rec.fields):
+        elif not "".join(rec.fields).strip():
             skipped["blank"] += 1
         else:
-            rows.append(rec.fields + [""] * (len(names) - len(rec.fields)))
+            fields = rec.fields
+            rows.append(fields if len(fields) == width else fields + [""] * (width - len(fields)))
             lines.append(rec.line)
             if len(rows) >= BATCH:
                 frames.append(_frame(names, rows, lines))
