@@ -14,6 +14,8 @@
    (benchmarks/web_load.py).
 7. A 1,000,000-row noisy partner list matched end to end against Splink alone, with
    precision, recall and F1 against the list's truth (benchmarks/matching.py).
+8. A 1,000,000-row registry snapshot and a 1,000,000-row partner list imported, rows per
+   second and peak memory against DuckDB's read_csv into a table (benchmarks/import_speed.py).
 
 Each stage runs in a fresh process so its peak memory (max RSS) is its own. Every stage
 prints its ratio against its baseline with the machine's cores and memory
@@ -214,6 +216,10 @@ def main() -> None:
     import matching
 
     matching.main()
+    print("\n[import]")
+    import import_speed
+
+    import_speed.main()
     path = record.finish({"scale": SCALE, "repeat": REPEAT})
     print(f"\nresults: {path} (compare two runs: python benchmarks/compare.py OLD NEW)")
 
