@@ -14,6 +14,8 @@ import typer
 
 from cakupan import targets as tg
 from cakupan.cli.common import (
+    DELIMITER_OPT,
+    ENCODING_OPT,
     ENGINE_OPT,
     LANG_OPT,
     WAREHOUSE_OPT,
@@ -64,6 +66,8 @@ def import_(
     cascade: CascadeKey | None = typer.Option(
         None, "--cascade", help="Also split each PROVINCE target over its regencies by the share "
                                 "of employed, or of uncovered (employed - active last month)."),
+    encoding: str | None = ENCODING_OPT,
+    delimiter: str | None = DELIMITER_OPT,
     warehouse: Path | None = WAREHOUSE_OPT,
 ) -> None:
     """Import targets: level (province/regency/branch), area_code, segment (ALL or PU, BPU,
@@ -79,7 +83,8 @@ def import_(
         try:
             report, cascaded = import_targets(
                 wh, file, sheet=sheet, cascade=cascade.value if cascade else None,
-                progress=lambda msg: status.update(f"{file.name}: {msg}"))
+                progress=lambda msg: status.update(f"{file.name}: {msg}"), encoding=encoding,
+                delimiter=delimiter)
         except (IngestError, WarehouseError, ValueError) as e:
             wh.close()
             fail(str(e))
@@ -101,6 +106,8 @@ def import_(
 def branches(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV, XLSX or Parquet file"),
     sheet: str | None = typer.Option(None, help="XLSX: only this sheet (default: every sheet)."),
+    encoding: str | None = ENCODING_OPT,
+    delimiter: str | None = DELIMITER_OPT,
     warehouse: Path | None = WAREHOUSE_OPT,
 ) -> None:
     """Import the branch offices and the regencies each serves: branch_code (kode_cabang),
@@ -108,7 +115,7 @@ def branches(
     wh = _open(warehouse)
     with err.status(f"Mengimpor {file.name} ...") as status:
         try:
-            report = import_branches(wh, file, sheet=sheet,
+            report = import_branches(wh, file, sheet=sheet, encoding=encoding, delimiter=delimiter,
                                      progress=lambda msg: status.update(f"{file.name}: {msg}"))
         except IngestError as e:
             wh.close()

@@ -106,10 +106,12 @@ class TablePart:
     header_row: int = 1
     trimmed: int = 0
     """Rows whose trailing separators (empty fields past the last column) were dropped."""
+    rows: int = 0
+    """Good rows read (those in ``frame`` when the file was read whole)."""
 
     @property
     def read(self) -> int:
-        return self.frame.height + len(self.bad) + sum(self.skipped.values())
+        return self.rows + len(self.bad) + sum(self.skipped.values())
 
 
 @dataclass
@@ -216,15 +218,18 @@ def _frame(names: list[str], rows: list[list[str]], lines: list[int]) -> pl.Data
     return df.with_columns(pl.Series(ROW, lines, dtype=pl.Int64)).select([ROW, *names])
 
 
-def _table(head: list, reader: RecordReader, where: str, sheet: str | None) -> TablePart | None:
-    """Assemble one table from its first records (``head``) and the reader of the rest."""
+def _table(head: list, reader: RecordReader, where: str, sheet: str | None,
+           parts: list[TablePart], batch: int = BATCH) -> Iterator[tuple[TablePart, pl.DataFrame]]:
+    """One table from its first records (``head``) and the reader of the rest, as frames of
+    at most ``batch`` rows (at least one, maybe empty, once a header is found); the table's
+    :class:`TablePart` is appended to ``parts`` first and complete when the frames end."""
     idx = find_header([(r.line, r.fields if r.problem is None else None) for r in head])
     if idx is None:
         bad = next((r for r in head if r.problem), None)
         if bad is not None:
             reason = PROBLEMS[bad.problem].format(detail=bad.detail, limit=reader.field_limit)
             raise IngestError(f"{where}: tidak ada baris judul kolom yang terbaca (baris {bad.line}: {reason})")
-        return None
+        return
     skipped = {"title": sum(1 for r in head[:idx] if _nonempty(r.fields) or r.problem),
                "blank": sum(1 for r in head[:idx] if not _nonempty(r.fields) and not r.problem)}
     header = list(head[idx].fields)
@@ -233,7 +238,8 @@ def _table(head: list, reader: RecordReader, where: str, sheet: str | None) -> T
     names = _header_names(header, where)
     reader.width = width = len(names)
     part = TablePart(sheet, _frame(names, [], []), header_row=head[idx].line)
-    frames, rows, lines = [], [], []
+    parts.append(part)
+    rows, lines, sent = [], [], False
     for rec in reader.recheck(head[idx + 1:]):
         if rec.problem:
             reason = PROBLEMS[rec.problem].format(detail=rec.detail, limit=reader.field_limit)
@@ -244,15 +250,15 @@ def _table(head: list, reader: RecordReader, where: str, sheet: str | None) -> T
             fields = rec.fields
             rows.append(fields if len(fields) == width else fields + [""] * (width - len(fields)))
             lines.append(rec.line)
-            if len(rows) >= BATCH:
-                frames.append(_frame(names, rows, lines))
-                rows, lines = [], []
-    if rows or not frames:
-        frames.append(_frame(names, rows, lines))
-    part.frame = pl.concat(frames, rechunk=True) if len(frames) > 1 else frames[0]
+            if len(rows) >= batch:
+                part.rows += len(rows)
+                yield part, _frame(names, rows, lines)
+                rows, lines, sent = [], [], True
     part.skipped = {k: v for k, v in skipped.items() if v}
     part.trimmed = reader.trimmed
-    return part
+    if rows or not sent:
+        part.rows += len(rows)
+        yield part, _frame(names, rows, lines)
 
 
 def _csv_records(lines: Iterator[tuple[int, str]], sep: str | None, limit: int):
@@ -264,42 +270,49 @@ def _csv_records(lines: Iterator[tuple[int, str]], sep: str | None, limit: int):
     return head, reader, sep
 
 
-def read_text_lines(lines: Iterable[tuple[int, str]], where: str, delimiter: str | None = None,
-                    field_limit: int | None = None) -> tuple[TablePart | None, str]:
-    """One delimited table from ``(line number, text)`` pairs; ``(None, sep)`` when empty."""
-    limit = field_limit or field_limit_default()
-    head, reader, sep = _csv_records(iter(lines), delimiter, limit)
-    return _table(head, reader, where, None), sep
+def _text_stream(lines: Iterable[tuple[int, str]], info: FileRead, delimiter: str | None,
+                 batch: int = BATCH) -> Iterator[tuple[TablePart, pl.DataFrame]]:
+    head, reader, info.delimiter = _csv_records(iter(lines), delimiter, info.field_limit)
+    yield from _table(head, reader, info.name, None, info.parts, batch)
+    if not info.parts:
+        raise IngestError(f"{info.name}: berkas kosong; isi baris judul kolom lalu data")
 
 
-def _read_csv(path: Path, encoding: str | None, delimiter: str | None, limit: int) -> FileRead:
+def _csv_stream(path: Path, info: FileRead, encoding: str | None, delimiter: str | None,
+                batch: int = BATCH) -> Iterator[tuple[TablePart, pl.DataFrame]]:
     with open(path, "rb") as f:
         sniff.check_text(f.read(8192), path.name)
-        enc = sniff.normalise_encoding(encoding) if encoding else sniff.detect_encoding(f)
+        info.encoding = sniff.normalise_encoding(encoding) if encoding else sniff.detect_encoding(f)
     sep = sniff.normalise_delimiter(delimiter) if delimiter else None
     try:
-        with open(path, encoding=enc, newline="") as stream:
-            part, sep = read_text_lines(physical_lines(stream), path.name, sep, limit)
-    except UnicodeDecodeError as e:
+        with open(path, encoding=info.encoding, newline="") as stream:
+            yield from _text_stream(physical_lines(stream), info, sep, batch)
+    except UnicodeDecodeError:
         raise IngestError(f"{path.name}: ada byte yang tidak bisa dibaca sebagai "
-                          f"{sniff.ENCODING_NAMES.get(enc, enc)}; simpan ulang berkasnya sebagai UTF-8, "
-                          "atau coba tanpa --encoding atau dengan --encoding cp1252") from None
-    if part is None:
-        raise IngestError(f"{path.name}: berkas kosong; isi baris judul kolom lalu data")
-    return FileRead(path.name, "csv", [part], enc, bool(encoding), sep, bool(delimiter), field_limit=limit)
+                          f"{sniff.ENCODING_NAMES.get(info.encoding, info.encoding)}; simpan ulang berkasnya "
+                          "sebagai UTF-8, atau coba tanpa --encoding atau dengan --encoding cp1252") from None
+
+
+def _collect(info: FileRead, stream: Iterator[tuple[TablePart, pl.DataFrame]]) -> FileRead:
+    frames: dict[int, list[pl.DataFrame]] = {}
+    for part, frame in stream:
+        frames.setdefault(id(part), []).append(frame)
+    for part in info.parts:
+        got = frames.get(id(part), [])
+        if got:
+            part.frame = pl.concat(got, rechunk=True) if len(got) > 1 else got[0]
+    return info
 
 
 def read_csv_bytes(raw: bytes, name: str = "CSV", encoding: str | None = None,
                    delimiter: str | None = None, field_limit: int | None = None) -> FileRead:
     """:func:`read_file` of CSV content already in memory."""
-    limit = field_limit or field_limit_default()
+    info = FileRead(name, "csv", [], encoding_given=bool(encoding), delimiter_given=bool(delimiter),
+                    field_limit=field_limit or field_limit_default())
     sniff.check_text(raw[:8192], name)
-    text, enc = sniff.decode(raw, encoding, name)
+    text, info.encoding = sniff.decode(raw, encoding, name)
     sep = sniff.normalise_delimiter(delimiter) if delimiter else None
-    part, sep = read_text_lines(split_text(text), name, sep, limit)
-    if part is None:
-        raise IngestError(f"{name}: berkas kosong; isi baris judul kolom lalu data")
-    return FileRead(name, "csv", [part], enc, bool(encoding), sep, bool(delimiter), field_limit=limit)
+    return _collect(info, _text_stream(split_text(text), info, sep))
 
 
 def read_csv_text(text: str, where: str = "CSV") -> pl.DataFrame:
@@ -309,38 +322,36 @@ def read_csv_text(text: str, where: str = "CSV") -> pl.DataFrame:
     return got.parts[0].frame
 
 
-def _read_xlsx(path: Path, sheet: str | None, limit: int) -> FileRead:
+def _xlsx_stream(path: Path, info: FileRead, sheet: str | None,
+                 batch: int = BATCH) -> Iterator[tuple[TablePart, pl.DataFrame]]:
     from cakupan.ingest.xlsx import SheetRecords, open_book
 
     book = open_book(path)
     try:
-        names = list(book.sheetnames)
+        info.sheets = names = list(book.sheetnames)
         if sheet is not None and sheet not in names:
             raise IngestError(f"{path.name}: tidak ada sheet '{sheet}'; sheet yang ada: {', '.join(names)}")
-        out = FileRead(path.name, "xlsx", [], sheets=names, field_limit=limit)
         for name in [sheet] if sheet is not None else names:
             where = f"{path.name}, sheet '{name}'"
+            before = len(info.parts)
             try:
-                records = SheetRecords(book[name], limit)
+                records = SheetRecords(book[name], info.field_limit)
                 head = [rec for _, rec in zip(range(HEADER_SEARCH), records)]
-                part = _table(head, records, where, name)
+                yield from _table(head, records, where, name, info.parts, batch)
             except IngestError:
                 raise
             except Exception as err:  # a damaged sheet inside a readable workbook
                 raise IngestError(f"{where}: tidak bisa dibaca ({type(err).__name__}); "
                                   "buka dan simpan ulang di Excel") from None
-            if part is None:
-                out.empty_sheets.append(name)
-                continue
-            out.parts.append(part)
+            if len(info.parts) == before:
+                info.empty_sheets.append(name)
     finally:
         book.close()
-    if not out.parts:
+    if not info.parts:
         raise IngestError(f"{path.name}: " + (f"sheet '{sheet}' kosong" if sheet else "semua sheet kosong"))
-    return out
 
 
-def _read_parquet(path: Path, limit: int) -> FileRead:
+def _parquet_stream(path: Path, info: FileRead, batch: int = BATCH) -> Iterator[tuple[TablePart, pl.DataFrame]]:
     import pyarrow.parquet as pq
 
     try:
@@ -348,20 +359,23 @@ def _read_parquet(path: Path, limit: int) -> FileRead:
     except Exception as err:
         raise IngestError(f"{path.name}: bukan file Parquet yang bisa dibaca ({type(err).__name__})") from None
     names = _header_names([str(c) for c in pf.schema_arrow.names], path.name)
-    part = TablePart(None, pl.DataFrame(), header_row=0)
-    frames, offset, blank = [], 1, 0
-    for batch in pf.iter_batches(batch_size=BATCH):
-        df = pl.from_arrow(batch)
+    part = TablePart(None, _frame(names, [], []), header_row=0)
+    info.parts.append(part)
+    offset, blank, sent = 1, 0, False
+    for chunk in pf.iter_batches(batch_size=batch):
+        df = pl.from_arrow(chunk)
         df = df.rename(dict(zip(df.columns, names))).with_columns(pl.all().cast(pl.String))
         df = df.with_columns(pl.int_range(offset, offset + df.height, dtype=pl.Int64).alias(ROW))
         offset += df.height
-        df, bad, n_blank = screen_frame(df.select([ROW, *names]), limit)
+        df, bad, n_blank = screen_frame(df.select([ROW, *names]), info.field_limit)
         part.bad += bad
         blank += n_blank
-        frames.append(df)
-    part.frame = pl.concat(frames, rechunk=True) if frames else _frame(names, [], [])
-    part.skipped = {"blank": blank} if blank else {}
-    return FileRead(path.name, "parquet", [part], field_limit=limit)
+        part.rows += df.height
+        part.skipped = {"blank": blank} if blank else {}
+        sent = True
+        yield part, df
+    if not sent:
+        yield part, part.frame
 
 
 def screen_frame(df: pl.DataFrame, limit: int) -> tuple[pl.DataFrame, list[BadLine], int]:
@@ -387,37 +401,54 @@ def screen_frame(df: pl.DataFrame, limit: int) -> tuple[pl.DataFrame, list[BadLi
     return good.drop("_control", "_long", "_blank"), bad, n_blank
 
 
-def read_file(path: str | Path, sheet: str | None = None, encoding: str | None = None,
-              delimiter: str | None = None, field_limit: int | None = None) -> FileRead:
-    """Read one file: every table in it (a CSV, each non-empty sheet or only ``sheet``, a
-    Parquet file), every line accounted for (see :class:`TablePart`).
+class FileStream:
+    """A file read as it streams: iterate ``(part, frame of at most BATCH rows)``; once the
+    iteration ends, :attr:`info` (a :class:`FileRead`) holds every table's counts, bad lines
+    and how the file was read (its frames stay empty: the rows went to the caller).
 
     Raises :class:`IngestError` (one sentence) for a file that cannot be read as a table at
     all: missing, of another kind than its name says, empty, or a header without data."""
-    path = Path(path)
-    if not path.is_file():
-        raise IngestError(f"file {path} tidak ditemukan; periksa nama dan foldernya")
-    ext = path.suffix.lower()
-    limit = field_limit or field_limit_default()
-    if sheet is not None and ext not in (".xlsx", ".xlsm"):
-        raise IngestError(f"{path.name}: pilihan sheet hanya untuk file Excel .xlsx")
-    if (encoding or delimiter) and ext not in (".csv", ".txt", ".tsv"):
-        raise IngestError(f"{path.name}: --encoding dan --delimiter hanya untuk berkas teks CSV")
-    if ext in (".csv", ".txt", ".tsv"):
-        got = _read_csv(path, encoding, delimiter, limit)
-    elif ext in (".xlsx", ".xlsm"):
-        got = _read_xlsx(path, sheet, limit)
-    elif ext in (".parquet", ".pq"):
-        got = _read_parquet(path, limit)
-    elif ext == ".xls":
-        raise IngestError(
-            f"{path.name}: format Excel lama (.xls) tidak didukung; simpan ulang sebagai .xlsx atau CSV")
-    else:
-        raise IngestError(f"{path.name}: jenis file '{ext or '(tanpa ekstensi)'}' tidak didukung; "
-                          f"gunakan {', '.join(SUPPORTED)}")
-    if got.read == 0:
-        raise IngestError(f"{path.name}: hanya berisi judul kolom, tanpa baris data")
-    return got
+
+    def __init__(self, path: str | Path, sheet: str | None = None, encoding: str | None = None,
+                 delimiter: str | None = None, field_limit: int | None = None, batch: int = BATCH):
+        self.path = path = Path(path)
+        if not path.is_file():
+            raise IngestError(f"file {path} tidak ditemukan; periksa nama dan foldernya")
+        self.ext = ext = path.suffix.lower()
+        if sheet is not None and ext not in (".xlsx", ".xlsm"):
+            raise IngestError(f"{path.name}: pilihan sheet hanya untuk file Excel .xlsx")
+        if (encoding or delimiter) and ext not in (".csv", ".txt", ".tsv"):
+            raise IngestError(f"{path.name}: --encoding dan --delimiter hanya untuk berkas teks CSV")
+        if ext == ".xls":
+            raise IngestError(
+                f"{path.name}: format Excel lama (.xls) tidak didukung; simpan ulang sebagai .xlsx atau CSV")
+        if ext not in SUPPORTED:
+            raise IngestError(f"{path.name}: jenis file '{ext or '(tanpa ekstensi)'}' tidak didukung; "
+                              f"gunakan {', '.join(SUPPORTED)}")
+        kind = {".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet", ".pq": "parquet"}.get(ext, "csv")
+        self.info = FileRead(path.name, kind, [], encoding_given=bool(encoding),
+                             delimiter_given=bool(delimiter), field_limit=field_limit or field_limit_default())
+        self.sheet, self.encoding, self.delimiter, self.batch = sheet, encoding, delimiter, batch
+
+    def __iter__(self) -> Iterator[tuple[TablePart, pl.DataFrame]]:
+        info = self.info
+        if info.kind == "csv":
+            yield from _csv_stream(self.path, info, self.encoding, self.delimiter, self.batch)
+        elif info.kind == "xlsx":
+            yield from _xlsx_stream(self.path, info, self.sheet, self.batch)
+        else:
+            yield from _parquet_stream(self.path, info, self.batch)
+        if info.read == 0:
+            raise IngestError(f"{self.path.name}: hanya berisi judul kolom, tanpa baris data")
+
+
+def read_file(path: str | Path, sheet: str | None = None, encoding: str | None = None,
+              delimiter: str | None = None, field_limit: int | None = None) -> FileRead:
+    """Read one file whole: every table in it (a CSV, each non-empty sheet or only
+    ``sheet``, a Parquet file) with its rows in ``frame``, every line accounted for (see
+    :class:`TablePart`); :class:`FileStream` reads it in batches instead."""
+    stream = FileStream(path, sheet, encoding, delimiter, field_limit)
+    return _collect(stream.info, iter(stream))
 
 
 def _no_bad(got: FileRead) -> None:

@@ -114,14 +114,15 @@ def write_cascaded(wh, rows: list[dict], key: str = "") -> CascadeReport:
 
 def import_targets(wh, path: str | Path, sheet: str | None = None, cascade: str | None = None,
                    progress: Callable[[str], None] | None = None,
-                   today: date | None = None) -> tuple[ImportReport, CascadeReport | None]:
+                   today: date | None = None, **how) -> tuple[ImportReport, CascadeReport | None]:
     """Import a targets file (branch codes checked against the ``branches`` table) and,
     with ``cascade`` (``employed`` or ``uncovered``), write its PROVINCE rows' cascade.
 
     The cascade is computed before the import (a missing table fails before anything is
     written) and written after it, in its own transaction; running the same command again
     changes nothing. A target above its area's labour force (or Indonesia's population) is
-    quarantined as ``implausible_target``.
+    quarantined as ``implausible_target``. ``how``: ``encoding``, ``delimiter``,
+    ``field_limit`` for the reading layer.
     """
     from cakupan.ingest.load import _read
     from cakupan.ingest.validate import known_values, target_limits, validate_frame
@@ -132,11 +133,11 @@ def import_targets(wh, path: str | Path, sheet: str | None = None, cascade: str 
         rows: list[dict] = []
         skipped: list[str] = []
         if cascade:
-            df, _, _ = _read(Path(path), TARGETS, sheet)
+            df, _, _ = _read(Path(path), TARGETS, sheet, **how)
             accepted = validate_frame(TARGETS, df, today=today).accepted.to_pylist()
             provinces = [r for r in accepted if r["level"] == "PROVINCE"]
             rows, skipped = cascaded_rows(wh, provinces, cascade)
-        report = import_file(wh, TARGETS.name, path, sheet=sheet, progress=progress, today=today)
+        report = import_file(wh, TARGETS.name, path, sheet=sheet, progress=progress, today=today, **how)
     cascade_report = None
     if cascade:
         cascade_report = write_cascaded(wh, rows, cascade)
@@ -145,9 +146,9 @@ def import_targets(wh, path: str | Path, sheet: str | None = None, cascade: str 
 
 
 def import_branches(wh, path: str | Path, sheet: str | None = None,
-                    progress: Callable[[str], None] | None = None) -> ImportReport:
+                    progress: Callable[[str], None] | None = None, **how) -> ImportReport:
     """The branch offices and the regencies each serves (needed before branch targets)."""
-    return import_file(wh, BRANCHES.name, path, sheet=sheet, progress=progress)
+    return import_file(wh, BRANCHES.name, path, sheet=sheet, progress=progress, **how)
 
 
 def show(wh, scope, level: str | None = None, segment: str | None = None, year: int | None = None,
