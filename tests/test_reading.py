@@ -290,3 +290,27 @@ def test_warehouse_info_lists_every_table(tmp_path):
     assert result.exit_code == 0, result.output
     for table in ("list_imports", "list_rows"):
         assert table in result.stdout
+
+
+# -- streaming: a file imported in batches gives what it gives in one piece -----------------
+def test_batches_give_the_same_import_as_one_piece(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from cakupan.ingest import load as load_mod
+
+    reasons = Path(__file__).parent / "data" / "ingest" / "participants_reasons.csv"
+
+    def run(batch, name):
+        monkeypatch.setattr(load_mod, "IMPORT_BATCH", batch)
+        with open_warehouse(load("duckdb", tmp_path / name)) as w:
+            rep = import_file(w, "participants", reasons, today=TODAY)
+            q = w.con.con.execute("SELECT row_number, reason_code, reason, raw FROM quarantine "
+                                  "ORDER BY row_number").fetchall()
+            p = w.con.con.execute("SELECT * FROM participants ORDER BY kpj").fetchall()
+            tables = sorted(r[0] for r in w.con.con.execute("SHOW TABLES").fetchall())
+        return (rep.rows_read, rep.accepted, rep.quarantined, rep.reasons), q, p, tables
+
+    whole, batched = run(250_000, "a.duckdb"), run(2, "b.duckdb")
+    assert whole == batched
+    assert any(r[2] == "KPJ 10000000001 sudah ada di baris 2" for r in batched[1])  # across batches
+    assert not [t for t in batched[3] if t.startswith("_")]

@@ -19,7 +19,7 @@ import polars as pl
 import pyarrow as pa
 
 from cakupan.contracts import CONTRACTS, Contract
-from cakupan.ingest.readers import ROW, FileRead, IngestError, read_file
+from cakupan.ingest.readers import ROW, FileRead, FileStream, IngestError, read_file
 from cakupan.ingest.validate import SHEET, check_columns, validate_frame
 from cakupan.warehouse import fetch, quote
 
@@ -33,6 +33,8 @@ IMPORTS_DDL = """CREATE TABLE IF NOT EXISTS imports (
     inserted BIGINT NOT NULL, updated BIGINT NOT NULL, unchanged BIGINT NOT NULL,
     quarantined BIGINT NOT NULL, imported_at TIMESTAMP NOT NULL, sheet VARCHAR,
     skipped BIGINT DEFAULT 0)"""
+IMPORT_BATCH = 250_000
+"""Rows validated at a time: memory stays bounded whatever the file's size."""
 COUNT_COLUMNS = ("rows_read", "accepted", "inserted", "updated", "unchanged", "quarantined", "skipped")
 
 
@@ -214,41 +216,26 @@ def import_file(wh, table: str, path: str | Path, sheet: str | None = None,
         return report
 
     say(f"membaca {path.name}")
-    df, report.sheets, got = _read(path, contract, sheet, encoding=encoding, delimiter=delimiter,
-                                   field_limit=field_limit)
-    report.rows_read, report.skipped, report.reading = got.read, got.skipped, got.describe()
-    say(f"memeriksa {df.height} baris")
-    result = validate_frame(contract, df, today=today)
-    q = result.quarantined
-    bad = bad_line_rows(got)
-    if bad.height:
-        if SHEET not in q.columns:
-            q = q.with_columns(pl.lit(None, dtype=pl.String).alias(SHEET))
-        q = pl.concat([q.select(bad.columns), bad], how="vertical")
-    report.accepted, report.quarantined = result.accepted.num_rows, q.height
-    report.warnings = result.warnings
-    if report.rows_read != report.accepted + report.quarantined + report.skipped:
-        raise AssertionError(f"rows read {report.rows_read} != accepted {report.accepted} "
-                             f"+ quarantined {report.quarantined} + skipped {report.skipped}")
+    stream = FileStream(path, sheet, encoding, delimiter, field_limit, batch=IMPORT_BATCH)
     report.import_id = uuid.uuid4().hex
-    quarantine: pa.Table = q.select(
-        pl.lit(report.import_id).alias("import_id"), pl.lit(table).alias("table_name"),
-        pl.lit(report.source).alias("source_file"),
-        (pl.col(SHEET) if SHEET in q.columns else pl.lit(None, dtype=pl.String)).alias("sheet"),
-        pl.col(ROW).cast(pl.Int64).alias("row_number"), "reason_code", "reason", "raw",
-    ).to_arrow()
-    report.reasons = dict(sorted(
-        q.select(pl.col("reason_code").str.split(",").explode()).to_series().value_counts()
-        .iter_rows()))
-
-    incoming, qview = f"_cakupan_in_{report.import_id}", f"_cakupan_q_{report.import_id}"
-    say(f"menyimpan {report.accepted} baris diterima, {report.quarantined} dikarantina")
+    incoming = f"_cakupan_in_{report.import_id}"
     try:
-        with wh.transaction({incoming: result.accepted, qview: quarantine}) as raw:
+        with wh.transaction() as raw:
             again = _previous(raw, table, sha, sheet)  # another process may have won the race
             if again is not None and again[0] != report.replaced:
                 raise _Again()
             _ensure_tables(raw, contract)
+            cols = ", ".join(_q(c) for c in contract.names)
+            _fetch(raw, f"CREATE TABLE {incoming} AS SELECT {cols} FROM {_q(contract.name)} LIMIT 0")
+            _stream_batches(raw, contract, stream, report, incoming, today, say)
+            got = stream.info
+            _append_quarantine(raw, report, bad_line_rows(got))
+            report.rows_read, report.skipped, report.reading = got.read, got.skipped, got.describe()
+            if report.rows_read != report.accepted + report.quarantined + report.skipped:
+                raise AssertionError(f"rows read {report.rows_read} != accepted {report.accepted} "
+                                     f"+ quarantined {report.quarantined} + skipped {report.skipped}")
+            report.reasons = dict(sorted(report.reasons.items()))
+            say(f"menyimpan {report.accepted} baris diterima, {report.quarantined} dikarantina")
             say(f"memperbarui tabel {table}")
             report.inserted, report.updated, report.unchanged = _upsert(wh, contract, incoming)
             if report.inserted + report.updated + report.unchanged != report.accepted:
@@ -257,8 +244,8 @@ def import_file(wh, table: str, path: str | Path, sheet: str | None = None,
                     f"{report.updated} + unchanged {report.unchanged} (duplicate keys in "
                     f"table {table}?)")
             say("menulis karantina")
-            _write_quarantine(raw, qview)
             _write_import(raw, report, sheet)
+            _fetch(raw, f"DROP TABLE {incoming}")
             say("menyelesaikan transaksi")
     except _Again:
         return import_file(wh, table, path, sheet, progress, today, encoding=encoding,
@@ -266,6 +253,61 @@ def import_file(wh, table: str, path: str | Path, sheet: str | None = None,
     say(f"selesai: {report.inserted} baru, {report.updated} diperbarui, "
         f"{report.unchanged} sama, {report.quarantined} dikarantina")
     return report
+
+
+def _stream_batches(raw, contract: Contract, stream: FileStream, report: ImportReport, incoming: str,
+                    today: date | None, say: Callable[[str], None]) -> None:
+    """Validate the file batch by batch into table ``incoming`` and the quarantine, so a
+    file of any size is held in memory one batch at a time (and the keys seen so far, for
+    duplicates across batches)."""
+    seen: pl.DataFrame | None = None
+    checked: set[int] = set()
+    for part, frame in stream:
+        if frame.height == 0 and part.read == 0:
+            continue  # a table with a header and nothing else (the stream says so at its end)
+        if id(part) not in checked:
+            checked.add(id(part))
+            check_columns(contract, frame, stream.path.name if part.sheet is None
+                          else f"{stream.path.name}, sheet '{part.sheet}'")
+            if part.sheet is not None:
+                report.sheets.append(part.sheet)
+        if part.sheet is not None:
+            frame = frame.with_columns(pl.lit(part.sheet).alias(SHEET))
+        say(f"memeriksa {frame.height} baris")
+        result = validate_frame(contract, frame, today=today, seen=seen)
+        seen = result.keys if seen is None else pl.concat([seen, result.keys], how="vertical_relaxed")
+        report.accepted += result.accepted.num_rows
+        for code, n in result.warnings.items():
+            report.warnings[code] = report.warnings.get(code, 0) + n
+        view = f"_cakupan_batch_{report.import_id}"
+        raw.register(view, result.accepted)
+        try:
+            _fetch(raw, f"INSERT INTO {incoming} BY NAME SELECT * FROM {view}")
+        finally:
+            raw.unregister(view)
+        _append_quarantine(raw, report, result.quarantined)
+
+
+def _append_quarantine(raw, report: ImportReport, q: pl.DataFrame) -> None:
+    """Quarantined rows (``_row``, maybe ``_sheet``, codes, reason, raw) into ``quarantine``,
+    counted in ``report``."""
+    if not q.height:
+        return
+    rows: pa.Table = q.select(
+        pl.lit(report.import_id).alias("import_id"), pl.lit(report.table).alias("table_name"),
+        pl.lit(report.source).alias("source_file"),
+        (pl.col(SHEET) if SHEET in q.columns else pl.lit(None, dtype=pl.String)).alias("sheet"),
+        pl.col(ROW).cast(pl.Int64).alias("row_number"), "reason_code", "reason", "raw",
+    ).to_arrow()
+    report.quarantined += q.height
+    for code, n in q.select(pl.col("reason_code").str.split(",").explode()).to_series().value_counts().iter_rows():
+        report.reasons[code] = report.reasons.get(code, 0) + n
+    view = f"_cakupan_q_{report.import_id}"
+    raw.register(view, rows)
+    try:
+        _write_quarantine(raw, view)
+    finally:
+        raw.unregister(view)
 
 
 class _Again(Exception):

@@ -96,6 +96,9 @@ class ValidationResult:
     warnings: dict[str, int] = field(default_factory=dict)
     """Counts of accepted rows with a warning (``unknown_district``: NIK prefix not in the
     region master, e.g. a code retired by a regency split)."""
+    keys: pl.DataFrame | None = None
+    """The accepted rows' keys (``v_<key>`` columns) with ``_row`` and ``_sheet``: pass the
+    keys of earlier batches as ``seen`` so a key repeated across batches is a duplicate."""
 
 
 @lru_cache(maxsize=None)
@@ -329,8 +332,12 @@ def _key_label(contract: Contract) -> pl.Expr:
     return pl.format(f"kombinasi {'/'.join(contract.key)} ({{}})", pl.concat_str(parts, separator="/"))
 
 
-def validate_frame(contract: Contract, df: pl.DataFrame, today: date | None = None) -> ValidationResult:
-    """Split ``df`` (strings, ``_row``, optional ``_sheet``) into accepted and quarantined."""
+def validate_frame(contract: Contract, df: pl.DataFrame, today: date | None = None,
+                   seen: pl.DataFrame | None = None) -> ValidationResult:
+    """Split ``df`` (strings, ``_row``, optional ``_sheet``) into accepted and quarantined.
+
+    ``seen``: the ``keys`` of the batches validated before this one (a file read in
+    batches); a row whose key is among them is a ``duplicate_key`` of that earlier row."""
     today = today or date.today()
     df = apply_aliases(contract, df)
     check_columns(contract, df)
@@ -377,6 +384,8 @@ def validate_frame(contract: Contract, df: pl.DataFrame, today: date | None = No
             + [f"v_{c}" for c in contract.names]
             + (["_nik_warning"] if "nik" in contract.names else []))
     out = lf.select(keep).collect()  # intermediate columns never materialise together
+    if seen is not None and seen.height:
+        out = _earlier_duplicates(contract, out, seen, has_sheet)
     good = out.filter(pl.col("reason") == "")
     # the original row as JSON, only for the rows that go to quarantine
     bad = out.filter(pl.col("reason") != "").with_columns(
@@ -397,7 +406,26 @@ def validate_frame(contract: Contract, df: pl.DataFrame, today: date | None = No
             f"validation lost rows: read {df.height}, accepted {accepted.num_rows}, "
             f"quarantined {quarantined.height}"
         )
-    return ValidationResult(accepted, quarantined, warnings)
+    key_cols = [f"v_{k}" for k in contract.key]
+    keys = good.select(*key_cols, pl.col(ROW).alias("_seen_row"),
+                       (pl.col(SHEET) if has_sheet else pl.lit(None, pl.String)).alias("_seen_sheet"))
+    return ValidationResult(accepted, quarantined, warnings, keys)
+
+
+def _earlier_duplicates(contract: Contract, out: pl.DataFrame, seen: pl.DataFrame,
+                        has_sheet: bool) -> pl.DataFrame:
+    """Rows of ``out`` still accepted whose key an earlier batch accepted: duplicate_key."""
+    keys = [f"v_{k}" for k in contract.key]
+    j = out.join(seen, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    dup = (pl.col("reason") == "") & pl.col("_seen_row").is_not_null()
+    where = pl.when(pl.col("_seen_sheet").is_not_null()).then(
+        pl.format("di baris {} (sheet {})", pl.col("_seen_row"), pl.col("_seen_sheet"))
+    ).otherwise(pl.format("di baris {}", pl.col("_seen_row")))
+    j = j.with_columns(
+        reason=pl.when(dup).then(pl.format("{} sudah ada {}", _key_label(contract), where)).otherwise("reason"),
+        reason_code=pl.when(dup).then(pl.lit("duplicate_key")).otherwise("reason_code"),
+    )
+    return j.drop("_seen_row", "_seen_sheet")
 
 
 def validate(contract: Contract, df: pl.DataFrame, today: date | None = None) -> tuple[pa.Table, pl.DataFrame]:
