@@ -314,3 +314,23 @@ def test_batches_give_the_same_import_as_one_piece(tmp_path, monkeypatch):
     assert whole == batched
     assert any(r[2] == "KPJ 10000000001 sudah ada di baris 2" for r in batched[1])  # across batches
     assert not [t for t in batched[3] if t.startswith("_")]
+
+
+def test_list_batches_give_the_same_import_as_one_piece(tmp_path, monkeypatch):
+    from cakupan.lists import importer as imp
+
+    path = tmp_path / "pkl.csv"
+    path.write_bytes(("\r\n".join([LIST_HEADER, *GOOD, "5;Ani;;kemarin;P;x;", "6;x;y", ""]) + "\r\n")
+                     .encode("cp1252"))
+
+    def run(batch, name):
+        monkeypatch.setattr(imp, "LIST_BATCH", batch)
+        with open_warehouse(load("duckdb", tmp_path / name)) as w:
+            r = import_list(w, path, "pasar", today=TODAY)
+            rows = w.con.con.execute("SELECT * EXCLUDE (import_id) FROM list_rows ORDER BY row_number").fetchall()
+            q = w.con.con.execute("SELECT row_number, reason_code, raw FROM quarantine ORDER BY 1").fetchall()
+        return (r.rows_read, r.accepted, r.quarantined, r.skipped, r.reasons, r.date_problems), rows, q
+
+    whole, batched = run(200_000, "a.duckdb"), run(2, "b.duckdb")
+    assert whole == batched
+    assert whole[0][:4] == (7, 4, 2, 1)

@@ -26,7 +26,7 @@ from cakupan.identity.names import name_key_expr
 from cakupan.identity.nik import validate_nik_frame
 from cakupan.ingest.dates import DATE_REASONS, YearRule, parse_dates
 from cakupan.ingest.load import bad_line_rows, file_sha256
-from cakupan.ingest.readers import ROW, IngestError, read_file
+from cakupan.ingest.readers import ROW, FileStream, IngestError
 from cakupan.ingest.validate import SEX_SYNONYMS
 from cakupan.lists.columns import guess_columns
 
@@ -134,6 +134,70 @@ def row_key(df: pl.DataFrame) -> pl.Series:
                      dtype=pl.String)
 
 
+LIST_BATCH = 200_000
+"""Rows of a list normalised and stored at a time: memory stays bounded."""
+
+
+def _exists(con, name: str) -> bool:
+    return bool(con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ? "
+                            "AND table_schema = current_schema()", [name]).fetchall())
+
+
+def _insert(con, table: str, view: str, data: pa.Table) -> None:
+    """Rows into ``table`` by column name (the table made from them on first use)."""
+    if not data.num_rows and _exists(con, table):
+        return
+    con.register(view, data)
+    try:
+        con.execute(f'CREATE TABLE IF NOT EXISTS "{table}" AS SELECT * FROM {view} LIMIT 0').fetchall()
+        con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM {view}').fetchall()
+    finally:
+        con.unregister(view)
+
+
+def _quarantine_rows(q: pl.DataFrame, report: ListImport, source: str) -> pa.Table:
+    return q.select(
+        pl.lit(report.import_id).alias("import_id"), pl.lit(f"list:{source}").alias("table_name"),
+        pl.lit(report.file).alias("source_file"), pl.col("sheet").cast(pl.String),
+        pl.col("row_number").cast(pl.Int64), "reason_code", "reason", "raw").to_arrow()
+
+
+def _store_batch(con, names: dict[str, str], report: ListImport, df: pl.DataFrame, cols: dict[str, str],
+                 source: str, segment: str | None, occupation: str | None, today: date | None) -> None:
+    """Normalise one batch of a list: usable rows into ``list_rows``, the rest into the
+    quarantine with the text the partner wrote; counts added to ``report``."""
+    rows = normalise(df, cols, segment, occupation, today)
+    keep = rows.select(usable().alias("_ok"))["_ok"]
+    ok, bad = rows.filter(keep), rows.filter(~keep)
+    report.accepted += ok.height
+    report.quarantined += bad.height
+    if "nik" in cols:  # a list without a NIK column has no NIK problems to tell
+        for code, n in ok.filter(pl.col("nik_problem").is_not_null()).group_by("nik_problem").len().iter_rows():
+            report.nik_problems[code] = report.nik_problems.get(code, 0) + n
+    for code, n in rows.filter(pl.col("date_problem").is_not_null()).group_by("date_problem").len().iter_rows():
+        report.date_problems[code] = report.date_problems.get(code, 0) + n
+    if bad.height:
+        report.reasons["unusable_identity"] = report.reasons.get("unusable_identity", 0) + bad.height
+    stored = ok.drop("date_problem").with_columns(pl.lit(source).alias("source"),
+                                                  pl.lit(report.import_id).alias("import_id"))
+    if LIST_ROWS not in names.get("made", ()) or ok.height:
+        _insert(con, LIST_ROWS, names["rows"], stored.to_arrow())
+        names["made"] = (LIST_ROWS,)
+    source_data = [c for c in df.columns if c not in (ROW, SHEET)]
+    raw_text = df.filter(~keep).select(pl.struct([pl.col(c) for c in source_data]).struct.json_encode())
+    unusable = bad.select(
+        pl.col("sheet"), pl.col("row_number"),
+        pl.lit("unusable_identity").alias("reason_code"),
+        pl.when(pl.col("date_problem").is_not_null())
+        .then(pl.lit("tanpa NIK yang valid, dan tanggal lahirnya tidak terbaca: lengkapi NIK "
+                     "atau tulis tanggal lahir DD-MM-YYYY"))
+        .otherwise(pl.lit("tanpa NIK yang valid dan tanpa nama + tanggal lahir: tidak bisa dicocokkan; "
+                          "lengkapi NIK atau nama dan tanggal lahir")).alias("reason"),
+    ).with_columns(raw_text.to_series().alias("raw"))
+    if unusable.height:
+        _insert(con, "quarantine", names["q"], _quarantine_rows(unusable, report, source))
+
+
 def usable() -> pl.Expr:
     return pl.col("nik").is_not_null() | (pl.col("name").is_not_null() & pl.col("birth_date").is_not_null())
 
@@ -165,56 +229,41 @@ def import_list(wh, path: str | Path, source: str, segment: str | None = None,
              report.skipped) = prev[0]
             report.already_imported = True
             return report
-    got = read_file(path, sheet, encoding=encoding, delimiter=delimiter, field_limit=field_limit)
-    report.reading, report.sheets = got.describe(), [p.sheet for p in got.parts if p.sheet]
-    frames = [p.frame.with_columns(pl.lit(p.sheet).alias(SHEET)) if p.sheet else p.frame for p in got.parts]
-    df = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
-    report.columns = guess_columns(df.columns, columns)
-    rows = normalise(df, report.columns, segment, occupation, today)
-    keep = rows.select(usable().alias("_ok"))["_ok"]
-    ok, bad = rows.filter(keep), rows.filter(~keep)
-    report.skipped = got.skipped
-    report.rows_read = got.read
-    lines = bad_line_rows(got)
-    report.accepted, report.quarantined = ok.height, bad.height + lines.height
-    if report.rows_read != report.accepted + report.quarantined + report.skipped:
-        raise AssertionError(f"list rows lost: read {report.rows_read}, accepted {report.accepted}, "
-                             f"quarantined {report.quarantined}, skipped {report.skipped}")
-    if "nik" in report.columns:  # a list without a NIK column has no NIK problems to tell
-        report.nik_problems = dict(ok.filter(pl.col("nik_problem").is_not_null())
-                                   .group_by("nik_problem").len().iter_rows())
-    report.date_problems = dict(sorted(rows.filter(pl.col("date_problem").is_not_null())
-                                       .group_by("date_problem").len().iter_rows()))
-    if "birth_date" in report.columns or "birth_place_date" in report.columns:
-        report.date_rule = YearRule.birth(today).describe()
+    stream = FileStream(path, sheet, encoding, delimiter, field_limit, batch=LIST_BATCH)
     report.import_id = uuid.uuid4().hex
-    stored = ok.drop("date_problem").with_columns(pl.lit(source).alias("source"),
-                                                  pl.lit(report.import_id).alias("import_id"))
-    source_data = [c for c in df.columns if c not in (ROW, SHEET)]
-    raw_text = df.filter(~keep).select(pl.struct([pl.col(c) for c in source_data]).struct.json_encode())
-    unusable = bad.select(
-        pl.col("sheet"), pl.col("row_number"),
-        pl.lit("unusable_identity").alias("reason_code"),
-        pl.when(pl.col("date_problem").is_not_null())
-        .then(pl.lit("tanpa NIK yang valid, dan tanggal lahirnya tidak terbaca: lengkapi NIK "
-                     "atau tulis tanggal lahir DD-MM-YYYY"))
-        .otherwise(pl.lit("tanpa NIK yang valid dan tanpa nama + tanggal lahir: tidak bisa dicocokkan; "
-                          "lengkapi NIK atau nama dan tanggal lahir")).alias("reason"),
-    ).with_columns(raw_text.to_series().alias("raw"))
-    lines = lines.select(pl.col(SHEET).alias("sheet"), pl.col(ROW).alias("row_number"),
-                         "reason_code", "reason", "raw")
-    quarantine = pl.concat([unusable, lines]).select(
-        pl.lit(report.import_id).alias("import_id"), pl.lit(f"list:{source}").alias("table_name"),
-        pl.lit(str(path)).alias("source_file"), "sheet", "row_number", "reason_code", "reason", "raw")
-    report.reasons = dict(sorted(quarantine.group_by("reason_code").len().iter_rows()))
-    meta = pa.Table.from_pylist([{
-        "import_id": report.import_id, "source": source, "file": str(path), "sha256": report.sha256,
-        "rows_read": report.rows_read, "accepted": report.accepted, "quarantined": report.quarantined,
-        "imported_at": datetime.now(UTC).replace(tzinfo=None), "skipped": report.skipped}])
-    if LIST_IMPORTS in wh.con.list_tables():
-        raw.execute(f"ALTER TABLE {LIST_IMPORTS} ADD COLUMN IF NOT EXISTS skipped BIGINT DEFAULT 0").fetchall()
-    tables = {LIST_ROWS: stored.to_arrow(), LIST_IMPORTS: meta}
-    if quarantine.height:
-        tables["quarantine"] = quarantine.to_arrow()
-    wh.append(tables)
+    names = {"rows": f"_cakupan_rows_{report.import_id}", "q": f"_cakupan_q_{report.import_id}"}
+    with wh.transaction() as con:
+        mapping: dict[int, dict[str, str]] = {}
+        for part, frame in stream:
+            if frame.height == 0 and part.read == 0:
+                continue  # a header without rows (the stream says so at its end)
+            if id(part) not in mapping:
+                mapping[id(part)] = guess_columns(frame.columns, columns)
+                report.columns = report.columns or mapping[id(part)]
+            if part.sheet:
+                frame = frame.with_columns(pl.lit(part.sheet).alias(SHEET))
+            _store_batch(con, names, report, frame, mapping[id(part)], source, segment, occupation, today)
+        got = stream.info
+        report.reading, report.sheets = got.describe(), [p.sheet for p in got.parts if p.sheet]
+        lines = bad_line_rows(got).select(pl.col(SHEET).alias("sheet"), pl.col(ROW).alias("row_number"),
+                                          "reason_code", "reason", "raw")
+        _insert(con, "quarantine", names["q"], _quarantine_rows(lines, report, source))
+        report.quarantined += lines.height
+        for code in lines["reason_code"].to_list():
+            report.reasons[code] = report.reasons.get(code, 0) + 1
+        report.reasons = dict(sorted(report.reasons.items()))
+        report.date_problems = dict(sorted(report.date_problems.items()))
+        report.skipped, report.rows_read = got.skipped, got.read
+        if report.rows_read != report.accepted + report.quarantined + report.skipped:
+            raise AssertionError(f"list rows lost: read {report.rows_read}, accepted {report.accepted}, "
+                                 f"quarantined {report.quarantined}, skipped {report.skipped}")
+        if "birth_date" in report.columns or "birth_place_date" in report.columns:
+            report.date_rule = YearRule.birth(today).describe()
+        meta = pa.Table.from_pylist([{
+            "import_id": report.import_id, "source": source, "file": str(path), "sha256": report.sha256,
+            "rows_read": report.rows_read, "accepted": report.accepted, "quarantined": report.quarantined,
+            "imported_at": datetime.now(UTC).replace(tzinfo=None), "skipped": report.skipped}])
+        if _exists(con, LIST_IMPORTS):
+            con.execute(f"ALTER TABLE {LIST_IMPORTS} ADD COLUMN IF NOT EXISTS skipped BIGINT DEFAULT 0").fetchall()
+        _insert(con, LIST_IMPORTS, f"_cakupan_meta_{report.import_id}", meta)
     return report
