@@ -29,7 +29,7 @@ NIK_PROBLEMS = {
 
 @app.command("import")
 def import_(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV (any delimiter, UTF-8 or Windows-1252), XLSX (every sheet) or Parquet"),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or TSV (delimiter and encoding detected: UTF-8, UTF-16, Windows-1252), XLSX (every sheet) or Parquet"),
     source: str = typer.Option(..., "--source", help="A name for the list, e.g. pasar-johar-2022 (letters, digits, . _ -; at most 64); a new file under the same name is a new version."),
     segment: str | None = typer.Option(None, help="Segment the people would join, e.g. BPU."),
     occupation: str | None = typer.Option(None, help="Occupation when the list has no column for it, e.g. nelayan."),
