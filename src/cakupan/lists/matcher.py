@@ -62,6 +62,7 @@ class MatchReport:
     nik_stage: int = 0
     probabilistic_input: int = 0
     pairs: int = 0
+    model_id: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -85,15 +86,29 @@ def fingerprint(wh) -> str:
     return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
 
 
-def model_for(wh) -> tuple[str, dict]:
-    """The warehouse's own trained model when there is one, else the shipped model."""
-    if wh.has(MODELS):
-        row = wh.con.con.execute(f"SELECT model_id, model FROM {MODELS} "
-                                 "ORDER BY trained_at DESC LIMIT 1").fetchone()
+SHIPPED = "shipped"
+
+
+def model_for(wh, source: str, model: str | None = None) -> tuple[str, dict]:
+    """The model to apply to ``source``: the one named by ``model`` (an id from
+    ``lists train``, or ``shipped``), else the latest model trained on this list, else the
+    shipped model. A model trained on one list is never applied to another unasked."""
+    if model != SHIPPED and wh.has(MODELS):
+        raw = wh.con.con
+        if model:
+            row = raw.execute(f"SELECT model_id, model FROM {MODELS} WHERE model_id = ? "
+                              "ORDER BY trained_at DESC LIMIT 1", [model]).fetchone()
+        else:
+            row = raw.execute(f"SELECT model_id, model FROM {MODELS} WHERE source = ? "
+                              "ORDER BY trained_at DESC LIMIT 1", [source]).fetchone()
         if row:
             return row[0], json.loads(row[1])
-    model = prob.default_model()
-    return "shipped-" + hashlib.sha1(json.dumps(model, sort_keys=True).encode()).hexdigest()[:8], model
+    if model and model != SHIPPED:
+        known = ([r[0] for r in wh.con.con.execute(f"SELECT DISTINCT model_id FROM {MODELS} ORDER BY 1").fetchall()]
+                 if wh.has(MODELS) else [])
+        raise MatchError(f"tidak ada model '{model}'; yang ada: {', '.join([SHIPPED, *known])}")
+    shipped = prob.default_model()
+    return prob.model_id(shipped, SHIPPED), shipped
 
 
 def people_index(wh, progress=None) -> tuple[ibis.Table, str]:
@@ -131,8 +146,9 @@ def _reviews(wh) -> ibis.Table:
 
 
 def match_list(wh, source: str, period: str, thresholds: Thresholds = Thresholds(),
-               progress=None) -> MatchReport:
-    """Match the latest version of ``source``; store links and outcomes; report counts."""
+               progress=None, model: str | None = None) -> MatchReport:
+    """Match the latest version of ``source``; store links and outcomes; report counts.
+    ``model``: see :func:`model_for`."""
     if wh.engine != "duckdb":
         raise MatchError("lists are matched in the DuckDB warehouse: run without --engine spark")
     step = progress or (lambda name: None)
@@ -140,7 +156,8 @@ def match_list(wh, source: str, period: str, thresholds: Thresholds = Thresholds
     import_id = latest_import(wh, source)
     report = MatchReport(source, import_id, period)
     people, fp = people_index(wh, step)
-    model_id, model = model_for(wh)
+    model_id, weights = model_for(wh, source, model)
+    report.model_id = model_id
     key = f"{fp}:{model_id}:{thresholds.upper}:{thresholds.lower}:{thresholds.margin}"
     report.seconds["indeks registri"] = time.perf_counter() - clock
 
@@ -167,7 +184,7 @@ def match_list(wh, source: str, period: str, thresholds: Thresholds = Thresholds
     clock = time.perf_counter()
     step("tahap probabilistik")
     right = wh.to_arrow(people.select(*pp.IDENTITY)) if len(residual) else None
-    pairs = prob.score(residual, right, model, thresholds.lower) if len(residual) else prob.empty_pairs()
+    pairs = prob.score(residual, right, weights, thresholds.lower) if len(residual) else prob.empty_pairs()
     report.pairs = len(pairs)
     report.seconds["tahap probabilistik"] = time.perf_counter() - clock
 

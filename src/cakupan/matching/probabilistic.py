@@ -15,8 +15,11 @@ Splink runs on a private in-memory DuckDB; nothing is downloaded.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 import logging
+import math
 from importlib import resources
 from typing import Any
 
@@ -113,33 +116,98 @@ def _linker(left: pa.Table, right: pa.Table, model: Any, blocking: list[str] | N
     return Linker(dfs, model, log_level=logging.WARNING)
 
 
+# the identity columns each comparison reads: a list without any of them (no NIK column,
+# no sex column) leaves that comparison as the prior has it
+FIELDS = {"nik": ("nik",), "name": ("name_key",), "birth_date": ("birth_date",), "sex": ("sex",),
+          "place": ("village_key", "district_key")}
+
+
+def absent_fields(table: pa.Table) -> set[str]:
+    """The comparisons whose columns are empty on every row of ``table``."""
+    return {name for name, cols in FIELDS.items()
+            if all(c not in table.column_names or table[c].null_count == len(table) for c in cols)}
+
+
 def train(left: pa.Table, right: pa.Table, seed: int = 1, max_pairs: float = 2e6,
-          blocking: list[str] | None = None) -> dict:
-    """Estimate u by random sampling and m by expectation maximisation on this data."""
+          blocking: list[str] | None = None, prior: dict | None = None) -> dict:
+    """Estimate u by random sampling and m by expectation maximisation on this data; what
+    the data cannot tell (a field the list does not have, a level no pair reached) keeps
+    the ``prior``'s value (default: the shipped model)."""
     from splink import block_on
 
-    prior = max(len(left), 1) * 0.5 / max(len(left) * len(right), 1)
-    linker = _linker(left, right, settings(blocking, prior=prior))
+    rate = max(len(left), 1) * 0.5 / max(len(left) * len(right), 1)
+    linker = _linker(left, right, settings(blocking, prior=rate))
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     # each session estimates the comparisons its blocking columns do not touch
     for rule in (block_on("birth_date", "village_key"), block_on("name_first", "birth_date"),
                  block_on("name_key", "district_key")):
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True)
-    return regularise(linker.misc.save_model_to_json())
+    return regularise(linker.misc.save_model_to_json(), prior or default_model(), absent_fields(left))
 
 
-def regularise(model: dict, u_floor: float = 1e-9, m_floor: float = 1e-3) -> dict:
-    """Random sampling never sees two people share a NIK (u is missing), and EM on clean
-    data can find a level never used by a match (m = 0, an infinite penalty for one typo
-    in the sex column): floor both so every disagreement costs a finite weight."""
+def _weight(level: dict) -> float:
+    return math.log2(level["m_probability"] / level["u_probability"])
+
+
+def regularise(model: dict, prior: dict | None = None, absent: set[str] = frozenset(),
+               u_floor: float = 1e-9, m_floor: float = 1e-3) -> dict:
+    """Make a trained model safe to apply.
+
+    - A comparison of a field the training list does not have keeps the prior's levels.
+    - A level the training did not observe (m or u missing: random sampling never sees two
+      people share a NIK, EM never sees a pair on a level) keeps the prior's value; without
+      a prior level it is neutral (m = u, weight 0) — never a free bonus.
+    - A value estimated as 0 is floored, so one typo costs a finite weight.
+    - A disagreement (the ELSE level) never adds weight: if training made it positive, the
+      prior's level is kept, else it is made neutral.
+    """
+    model = copy.deepcopy(model)
+    known = {c["output_column_name"]: c for c in (prior or {"comparisons": []})["comparisons"]}
     for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        base = known.get(name)
+        if base and name in absent:
+            comparison["comparison_levels"] = copy.deepcopy(base["comparison_levels"])
+            continue
+        base_levels = {lv["sql_condition"]: lv for lv in (base or {}).get("comparison_levels", [])}
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level"):
                 continue
-            level["u_probability"] = max(level.get("u_probability") or 0.0, u_floor)
-            level["m_probability"] = max(level.get("m_probability") or 0.0, m_floor)
+            was = base_levels.get(level["sql_condition"])
+            for key, floor in (("m_probability", m_floor), ("u_probability", u_floor)):
+                value = level.get(key)
+                if value is None and was is not None:
+                    value = was[key]
+                level[key] = value
+            if level["m_probability"] is None or level["u_probability"] is None:
+                observed = level["m_probability"] or level["u_probability"] or 0.5
+                level["m_probability"] = level["u_probability"] = max(observed, u_floor)
+            level["m_probability"] = max(level["m_probability"], m_floor)
+            level["u_probability"] = max(level["u_probability"], u_floor)
+            if level["sql_condition"] == "ELSE" and _weight(level) > 0:
+                if was is not None and _weight(was) <= 0:
+                    level.update(m_probability=was["m_probability"], u_probability=was["u_probability"])
+                else:
+                    level["m_probability"] = level["u_probability"]
     return model
+
+
+def model_id(model: dict, kind: str = "trained") -> str:
+    """An id that is a hash of what defines the model: its comparisons, levels and
+    parameters (rounded to 6 significant digits, so two identical trainings share it)."""
+    def rounded(value):
+        if isinstance(value, float):
+            return float(f"{value:.6g}")
+        if isinstance(value, dict):
+            return {k: rounded(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [rounded(v) for v in value]
+        return value
+
+    defining = {k: model.get(k) for k in ("comparisons", "probability_two_random_records_match")}
+    text = json.dumps(rounded(defining), sort_keys=True)
+    return f"{kind}-" + hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
 def score(left: pa.Table, right: pa.Table, model: dict, threshold_weight: float,
