@@ -236,3 +236,15 @@ def empty_pairs() -> pa.Table:
                      "match_weight": pa.array([], pa.float64()),
                      "match_probability": pa.array([], pa.float64()),
                      "agreed": pa.array([], pa.string())})
+
+
+def blocked_pairs(left: pa.Table, right: pa.Table, blocking: list[str] | None = None) -> pa.Table:
+    """Every candidate pair each blocking rule makes: list ``unique_id``, registry
+    ``person`` and ``rule`` (index into the rules), for blocking recall and ``--explain``."""
+    rules = blocking or BLOCKING
+    con = duckdb.connect(":memory:")
+    con.register("l", left.select(list(COLUMNS)))
+    con.register("r", right.select(list(COLUMNS)))
+    sql = " UNION ALL ".join(f"SELECT l.unique_id, r.unique_id AS person, {i}::BIGINT AS rule "
+                             f"FROM l JOIN r ON {rule}" for i, rule in enumerate(rules))
+    return con.execute(sql).fetch_arrow_table()
