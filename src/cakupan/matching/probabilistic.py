@@ -26,50 +26,103 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-COLUMNS = ("unique_id", "nik", "name_key", "name_first", "name_last", "birth_date", "birth_alt",
-           "sex", "village_key", "district_key")
-_SAME_YEAR = "coalesce(year(l.birth_date) = year(r.birth_date), true)"
+COLUMNS = ("unique_id", "nik", "name_key", "name_first", "name_last", "name_rest", "name_sorted",
+           "name_phon", "name_pre", "birth_date", "birth_alt", "sex", "village_key", "district_key",
+           "regency_key")
+_REG = "l.regency_key = r.regency_key"
+_DIS = "l.district_key = r.district_key"
+_YEAR_OR_DAY = ("(year(l.birth_date) = year(r.birth_date) OR (month(l.birth_date) = month(r.birth_date) "
+                "AND day(l.birth_date) = day(r.birth_date)))")
 BLOCKING = [
+    # 0-1 the whole name (as written, or its words in any order) and the birth date
     "l.name_key = r.name_key AND l.birth_date = r.birth_date",
-    # one word of the name (the other abbreviated or misspelt) with the birth date, in the
-    # same district; the whole name with day and month swapped
-    "l.name_first = r.name_first AND l.birth_date = r.birth_date AND l.district_key = r.district_key",
-    "l.name_last = r.name_last AND l.birth_date = r.birth_date AND l.district_key = r.district_key",
+    "l.name_sorted = r.name_sorted AND l.birth_date = r.birth_date",
+    # 2-5 one word of the name with the birth date, in the same regency: the other word
+    # missing, abbreviated or misspelt; given and family name swapped; a single name
+    f"l.name_first = r.name_first AND l.birth_date = r.birth_date AND {_REG}",
+    f"l.name_last = r.name_last AND l.birth_date = r.birth_date AND {_REG}",
+    f"l.name_first = r.name_last AND l.birth_date = r.birth_date AND {_REG}",
+    f"l.name_last = r.name_first AND l.birth_date = r.birth_date AND {_REG}",
+    # 6 the whole name with day and month swapped
     "l.name_key = r.name_key AND l.birth_alt = r.birth_date",
-    # a missing or mistyped birth date: the whole name in the same place, same year or unknown
-    f"l.name_key = r.name_key AND l.district_key = r.district_key AND {_SAME_YEAR}",
-    f"l.name_key = r.name_key AND l.village_key = r.village_key AND {_SAME_YEAR}",
+    # 7 the birth date in the same district, whatever the name (typos in every word)
+    f"l.birth_date = r.birth_date AND {_DIS}",
+    # 8-9 a mistyped or missing birth date: the name's words in the same district or village
+    f"l.name_sorted = r.name_sorted AND {_DIS}",
+    "l.name_sorted = r.name_sorted AND l.village_key = r.village_key",
+    # 10 the phonetic key of both words in the same regency, with the birth year or day and month
+    f"l.name_phon = r.name_phon AND {_REG} AND {_YEAR_OR_DAY}",
+    # 11 the first three letters of both words in the same district
+    f"l.name_pre = r.name_pre AND {_DIS}",
+    # 12 one word with the birth year and month in the same district (the day mistyped)
+    (f"l.name_first = r.name_first AND {_DIS} AND year(l.birth_date) = year(r.birth_date) "
+     "AND month(l.birth_date) = month(r.birth_date)"),
+    # 13-14 a typo in a word and the place moved: the first letters, or the phonetic key, of
+    # both words with the birth date, anywhere
+    "l.name_pre = r.name_pre AND l.birth_date = r.birth_date",
+    "l.name_phon = r.name_phon AND l.birth_date = r.birth_date",
+    # 15 the birth date wrong and the place moved within the regency: the name's words
+    f"l.name_sorted = r.name_sorted AND {_REG}",
+]
+RULE_LABELS = [
+    "nama + tanggal lahir", "kata nama (urutan bebas) + tanggal lahir", "nama depan + tanggal lahir + kabupaten",
+    "nama belakang + tanggal lahir + kabupaten", "nama depan = belakang + tanggal lahir + kabupaten",
+    "nama belakang = depan + tanggal lahir + kabupaten", "nama + tanggal dan bulan tertukar",
+    "tanggal lahir + kecamatan", "kata nama (urutan bebas) + kecamatan", "kata nama (urutan bebas) + desa",
+    "bunyi nama + kabupaten + tahun atau hari-bulan lahir", "3 huruf awal kedua kata + kecamatan",
+    "nama depan + kecamatan + tahun dan bulan lahir", "3 huruf awal kedua kata + tanggal lahir",
+    "bunyi nama + tanggal lahir", "kata nama (urutan bebas) + kabupaten",
 ]
 # the fields of a pair that agreed: the comparisons that added weight for a match
-AGREEMENT = [("nik", "nik"), ("name", "nama"), ("birth_date", "tgl_lahir"), ("sex", "jk"),
-             ("place", "tempat")]
+AGREEMENT = [("nik", "nik"), ("given", "nama depan"), ("family", "nama belakang"), ("birth_date", "tgl_lahir"),
+             ("sex", "jk"), ("place", "tempat")]
 # a standard model for the comparison benchmark also blocks on the NIK
 NIK_BLOCKING = ["l.nik = r.nik"]
+# columns whose exact agreement is weighed by how common the value is in the registry
+TF_COLUMNS = ("name_first", "name_rest")
+_DATE = "strftime({}, '%Y%m%d')"
 
 
 def comparisons() -> list:
     import splink.comparison_level_library as cll
     from splink import comparison_library as cl
 
+    sorted_same = cll.CustomLevel('"name_sorted_l" = "name_sorted_r"', "same words in any order")
+    date_l, date_r = _DATE.format('"birth_date_l"'), _DATE.format('"birth_date_r"')
     return [
         cl.CustomComparison(output_column_name="nik", comparison_levels=[
             cll.NullLevel("nik"), cll.ExactMatchLevel("nik"),
             cll.DamerauLevenshteinLevel("nik", 1), cll.ElseLevel()]),
-        cl.CustomComparison(output_column_name="name", comparison_levels=[
-            cll.NullLevel("name_key"), cll.ExactMatchLevel("name_key"),
-            cll.JaroWinklerLevel("name_key", 0.92),
-            cll.Or(cll.ExactMatchLevel("name_first"), cll.ExactMatchLevel("name_last")),
+        cl.CustomComparison(output_column_name="given", comparison_levels=[
+            cll.NullLevel("name_first"), sorted_same,
+            cll.ExactMatchLevel("name_first", term_frequency_adjustments=True),
+            cll.CustomLevel('"name_first_l" = "name_last_r" OR "name_last_l" = "name_first_r"',
+                            "given and family name swapped"),
+            cll.JaroWinklerLevel("name_first", 0.92), cll.JaroWinklerLevel("name_first", 0.8),
+            cll.ElseLevel()]),
+        cl.CustomComparison(output_column_name="family", comparison_levels=[
+            cll.NullLevel("name_rest"), sorted_same,
+            cll.ExactMatchLevel("name_rest", term_frequency_adjustments=True),
+            cll.JaroWinklerLevel("name_rest", 0.92), cll.JaroWinklerLevel("name_rest", 0.8),
             cll.ElseLevel()]),
         cl.CustomComparison(output_column_name="birth_date", comparison_levels=[
             cll.NullLevel("birth_date"), cll.ExactMatchLevel("birth_date"),
             cll.CustomLevel('"birth_alt_l" = "birth_date_r"', "day and month swapped"),
+            cll.CustomLevel(f"damerau_levenshtein({date_l}, {date_r}) <= 1", "one digit wrong"),
+            cll.CustomLevel('abs(year("birth_date_l") - year("birth_date_r")) = 1 AND '
+                            'month("birth_date_l") = month("birth_date_r") AND day("birth_date_l") = day("birth_date_r")',
+                            "year off by one"),
+            cll.CustomLevel('year("birth_date_l") = year("birth_date_r") AND month("birth_date_l") = month("birth_date_r")',
+                            "same year and month"),
             cll.CustomLevel('year("birth_date_l") = year("birth_date_r")', "same year"),
             cll.ElseLevel()]),
         cl.CustomComparison(output_column_name="sex", comparison_levels=[
             cll.NullLevel("sex"), cll.ExactMatchLevel("sex"), cll.ElseLevel()]),
         cl.CustomComparison(output_column_name="place", comparison_levels=[
-            cll.And(cll.NullLevel("village_key"), cll.NullLevel("district_key")),
-            cll.ExactMatchLevel("village_key"), cll.ExactMatchLevel("district_key"),
+            cll.And(cll.NullLevel("village_key"), cll.NullLevel("district_key"), cll.NullLevel("regency_key")),
+            cll.And(cll.ExactMatchLevel("village_key"), cll.ExactMatchLevel("district_key")),
+            cll.JaroWinklerLevel("village_key", 0.9), cll.ExactMatchLevel("district_key"),
+            cll.JaroWinklerLevel("district_key", 0.9), cll.ExactMatchLevel("regency_key"),
             cll.ElseLevel()]),
     ]
 
@@ -102,6 +155,7 @@ def _linker(left: pa.Table, right: pa.Table, model: Any, blocking: list[str] | N
     logging.getLogger("splink").setLevel(logging.WARNING)
     con = duckdb.connect(":memory:")
     left, right = left.select(list(COLUMNS)), right.select(list(COLUMNS))
+    full_right = right
     if blocking:
         con.register("l_in", left)
         con.register("r_in", right)
@@ -113,13 +167,19 @@ def _linker(left: pa.Table, right: pa.Table, model: Any, blocking: list[str] | N
     api = DuckDBAPI(con)
     dfs = [api.register(left, dataset_display_name="daftar", table_name="daftar"),
            api.register(right, dataset_display_name="registri", table_name="registri")]
-    return Linker(dfs, model, log_level=logging.WARNING)
+    linker = Linker(dfs, model, log_level=logging.WARNING)
+    con.register("tf_source", full_right)
+    for col in TF_COLUMNS:
+        tf = con.execute(f"SELECT {col}, count(*) / sum(count(*)) OVER () AS tf_{col} FROM tf_source "
+                         f"WHERE {col} IS NOT NULL GROUP BY {col}").to_arrow_table()
+        linker.table_management.register_term_frequency_lookup(api.register(tf, table_name=f"tf_in_{col}"), col)
+    return linker
 
 
 # the identity columns each comparison reads: a list without any of them (no NIK column,
 # no sex column) leaves that comparison as the prior has it
-FIELDS = {"nik": ("nik",), "name": ("name_key",), "birth_date": ("birth_date",), "sex": ("sex",),
-          "place": ("village_key", "district_key")}
+FIELDS = {"nik": ("nik",), "given": ("name_first",), "family": ("name_rest",), "birth_date": ("birth_date",),
+          "sex": ("sex",), "place": ("village_key", "district_key", "regency_key")}
 
 
 def absent_fields(table: pa.Table) -> set[str]:
@@ -139,8 +199,8 @@ def train(left: pa.Table, right: pa.Table, seed: int = 1, max_pairs: float = 2e6
     linker = _linker(left, right, settings(blocking, prior=rate))
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     # each session estimates the comparisons its blocking columns do not touch
-    for rule in (block_on("birth_date", "village_key"), block_on("name_first", "birth_date"),
-                 block_on("name_key", "district_key")):
+    for rule in (block_on("birth_date", "district_key"), block_on("name_sorted", "district_key"),
+                 block_on("name_first", "birth_date")):
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True)
     return regularise(linker.misc.save_model_to_json(), prior or default_model(), absent_fields(left))

@@ -11,7 +11,7 @@ The mapping, per data set: the originals (``rec-N-org``; FEBRL 4: file a) are th
 the duplicates (``rec-N-dup-k``; FEBRL 4: file b) the partner's list, which has no NIK and no
 sex — a fisheries office's list of fishermen. Each registry person gets a synthetic NIK
 consistent with a made-up sex and their birth date; each postcode stands for one village of
-Central Java or Yogyakarta (the list's village, district and regency names come from its own,
+Central Java or Yogyakarta (postcodes in order onto village codes in order) (the list's village, district and regency names come from its own,
 possibly mistyped, postcode), the street address becomes the list's ``ALAMAT``. Originals
 without a readable birth date are left out of the registry (a registry NIK needs one), so
 their duplicates are people not in the registry. The list's dates are written ``dd-mm-yyyy``
@@ -69,7 +69,9 @@ def _villages() -> pl.DataFrame:
 
 def _with_places(df: pl.DataFrame) -> pl.DataFrame:
     v = _villages()
-    index = (pl.col("postcode").cast(pl.Int64, strict=False).fill_null(0) * 7919) % v.height
+    # postcodes in order onto villages in code order: a mistyped last digit lands in a
+    # nearby village (mostly of the same district), a mistyped first digit far away
+    index = (pl.col("postcode").cast(pl.Int64, strict=False).fill_null(0).clip(0, 9999) * v.height) // 10_000
     places = v.with_columns(_i=pl.int_range(v.height)).select(
         "_i", village_code="code", village="village", district="district", regency="regency")
     return df.with_columns(_i=index).join(places, on="_i", how="left", maintain_order="left").drop("_i")
