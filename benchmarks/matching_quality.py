@@ -9,7 +9,8 @@ Corpora (see ``cakupan.synth.corpus``):
   into a registry (originals) and a list without NIK (duplicates) by ``cakupan.synth.febrl``.
 
 cakupan: the list is written as a CSV, imported (``lists import``) and matched (``lists
-match``, shipped model) as a user would; links are the rows whose decision is MATCH.
+match``: a list of 300 identities or more gets a model EM-trained on itself, the shipped
+model as the prior) as a user would; links are the rows whose decision is MATCH.
 Rows the import put in quarantine count as unlinked (``quarantined`` column).
 Blocking recall: the share of true (row, person) pairs the probabilistic stage's blocking
 rules compare, per rule and for their union, over every imported list identity (NIK or not).

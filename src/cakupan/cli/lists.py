@@ -81,10 +81,11 @@ def _print_match(report) -> None:
 def match(
     source: str = SOURCE_OPT,
     period: str = PERIOD_OPT,
-    upper: float = typer.Option(8.0, help="Match weight from which a probabilistic pair is a match."),
+    upper: float = typer.Option(4.0, help="Match weight from which a probabilistic pair is a match."),
     lower: float = typer.Option(0.0, help="Match weight from which a pair goes to review."),
-    model: str | None = typer.Option(None, "--model", help="Model to apply: an id from `lists train` or 'shipped' "
-                                     "(default: the latest trained on this list, else the shipped one)."),
+    model: str | None = typer.Option(None, "--model", help="Model to apply: an id from `lists train` or 'shipped' (default: the latest "
+                                     "trained on this list; a list of 300 identities or more without one gets one "
+                                     "trained on itself)."),
     warehouse: Path | None = WAREHOUSE_OPT,
 ) -> None:
     """Match the latest version of a list against the registry: NIK first (checked against

@@ -35,7 +35,7 @@ MODELS = "match_models"
 
 
 # the people index depends on the name rules: a change of rules rebuilds it
-INDEX_VERSION = hashlib.sha1(repr((names.NORMALISE_RULES, names.KEY_RULES)).encode()).hexdigest()[:8]
+INDEX_VERSION = hashlib.sha1(repr((names.NORMALISE_RULES, names.KEY_RULES, pp.IDENTITY)).encode()).hexdigest()[:8]
 
 
 class MatchError(ValueError):
@@ -46,9 +46,9 @@ class MatchError(ValueError):
 class Thresholds:
     """Match weights (log2 Bayes factors): at or above ``upper`` a match, from ``lower`` a
     case for review; a match also needs the runner-up ``margin`` lower."""
-    upper: float = 8.0
+    upper: float = 4.0
     lower: float = 0.0
-    margin: float = 4.0
+    margin: float = 2.0
 
 
 @dataclass
@@ -87,12 +87,17 @@ def fingerprint(wh) -> str:
 
 
 SHIPPED = "shipped"
+MIN_TRAIN = 300
+"""A list with at least this many identities and no model of its own gets one, trained by
+``lists match`` on the list itself (EM, the shipped model as the prior)."""
 
 
 def model_for(wh, source: str, model: str | None = None) -> tuple[str, dict]:
     """The model to apply to ``source``: the one named by ``model`` (an id from
-    ``lists train``, or ``shipped``), else the latest model trained on this list, else the
-    shipped model. A model trained on one list is never applied to another unasked."""
+    ``lists train``, or ``shipped``), else the latest model trained on this list (by
+    ``lists train``, or by ``lists match`` itself for a list of :data:`MIN_TRAIN` or more
+    identities), else the shipped model. A model trained on one list is never applied to
+    another unasked."""
     if model != SHIPPED and wh.has(MODELS):
         raw = wh.con.con
         if model:
@@ -156,14 +161,22 @@ def match_list(wh, source: str, period: str, thresholds: Thresholds = Thresholds
     import_id = latest_import(wh, source)
     report = MatchReport(source, import_id, period)
     people, fp = people_index(wh, step)
-    model_id, weights = model_for(wh, source, model)
-    report.model_id = model_id
-    key = f"{fp}:{model_id}:{thresholds.upper}:{thresholds.lower}:{thresholds.margin}"
     report.seconds["indeks registri"] = time.perf_counter() - clock
 
     rows = wh.table(LIST_ROWS).filter(ibis._.import_id == import_id)
     ids = wh.to_arrow(pp.list_identity(rows, _regions(wh)))
     report.identities = len(ids)
+    model_id, weights = model_for(wh, source, model)
+    if model is None and model_id.startswith(SHIPPED) and len(ids) >= MIN_TRAIN:
+        from cakupan.lists.review import train_model
+
+        clock = time.perf_counter()
+        step("melatih model untuk daftar ini")
+        train_model(wh, source, auto=True)
+        model_id, weights = model_for(wh, source)
+        report.seconds["latih model"] = time.perf_counter() - clock
+    report.model_id = model_id
+    key = f"{fp}:{model_id}:{thresholds.upper}:{thresholds.lower}:{thresholds.margin}"
     if wh.has(LINKS):
         done = wh.to_arrow(wh.table(LINKS).filter(ibis._.cache_key == key).select("unique_id"))
         report.reused = len(done)

@@ -188,19 +188,43 @@ def absent_fields(table: pa.Table) -> set[str]:
             if all(c not in table.column_names or table[c].null_count == len(table) for c in cols)}
 
 
+EM_KEYS = (("birth_date", "district_key"), ("name_sorted", "district_key"), ("name_first", "birth_date"))
+
+
+def training_sample(left: pa.Table, right: pa.Table, max_left: int = 20_000, max_right: int = 300_000,
+                    seed: int = 1) -> tuple[pa.Table, pa.Table]:
+    """A sample to train on that keeps training time bounded on big lists and registries: at
+    most ``max_left`` list identities, and the registry people that share an EM blocking key
+    with them plus a random sample (for u) up to ``max_right``."""
+    if len(left) <= max_left and len(right) <= max_right:
+        return left, right
+    con = duckdb.connect(":memory:")
+    con.register("l_all", left.select(list(COLUMNS)))
+    con.register("r_all", right.select(list(COLUMNS)))
+    con.execute(f"SELECT setseed({1 / (seed + 1)})")
+    con.execute(f"CREATE TEMP TABLE l AS SELECT * FROM l_all ORDER BY random() LIMIT {max_left}")
+    keys = " UNION ".join(f"SELECT r.unique_id FROM l JOIN r_all r ON "
+                          + " AND ".join(f"l.{c} = r.{c}" for c in cols) for cols in EM_KEYS)
+    con.execute(f"CREATE TEMP TABLE near AS {keys}")
+    r = con.execute(f"""SELECT * FROM r_all SEMI JOIN near USING (unique_id)
+                        UNION ALL (SELECT * FROM r_all ANTI JOIN near USING (unique_id)
+                                   ORDER BY random() LIMIT {max_right})""").to_arrow_table()
+    return con.execute("SELECT * FROM l").to_arrow_table(), r
+
+
 def train(left: pa.Table, right: pa.Table, seed: int = 1, max_pairs: float = 2e6,
-          blocking: list[str] | None = None, prior: dict | None = None) -> dict:
+          blocking: list[str] | None = None, prior: dict | None = None, registry_size: int | None = None) -> dict:
     """Estimate u by random sampling and m by expectation maximisation on this data; what
     the data cannot tell (a field the list does not have, a level no pair reached) keeps
-    the ``prior``'s value (default: the shipped model)."""
+    the ``prior``'s value (default: the shipped model). ``registry_size``: the whole
+    registry's, when ``right`` is a sample of it (:func:`training_sample`)."""
     from splink import block_on
 
-    rate = max(len(left), 1) * 0.5 / max(len(left) * len(right), 1)
+    rate = 0.5 / max(registry_size or len(right), 1)
     linker = _linker(left, right, settings(blocking, prior=rate))
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     # each session estimates the comparisons its blocking columns do not touch
-    for rule in (block_on("birth_date", "district_key"), block_on("name_sorted", "district_key"),
-                 block_on("name_first", "birth_date")):
+    for rule in (block_on(*cols) for cols in EM_KEYS):
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True)
     return regularise(linker.misc.save_model_to_json(), prior or default_model(), absent_fields(left))

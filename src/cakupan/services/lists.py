@@ -90,7 +90,7 @@ def lists(wh, scope: Scope) -> list[ListInfo]:
     return sorted(out.values(), key=lambda i: i.source)
 
 
-def match(wh, scope: Scope, source: str, period: str = "2021-11", upper: float = 8.0, lower: float = 0.0,
+def match(wh, scope: Scope, source: str, period: str = "2021-11", upper: float = 4.0, lower: float = 0.0,
           progress=None, model: str | None = None):
     """Match the latest version of a list: NIK first (checked against name and birth date),
     then the probabilistic model (``model``: an id from ``train``, or ``shipped``; default:
