@@ -14,6 +14,7 @@ from conftest import make_warehouse
 from cakupan.lists.importer import import_list
 from cakupan.lists.matcher import MODELS, MatchError, match_list, model_for
 from cakupan.lists.review import train_model
+from cakupan.matching import people as pp
 from cakupan.matching import probabilistic as prob
 from cakupan.synth.lists import make_list
 
@@ -57,8 +58,7 @@ def test_fields_the_list_lacks_keep_the_shipped_weights(trained):
 
 def _people(wh, n: int = 40) -> pa.Table:
     return wh.con.con.execute(
-        "SELECT unique_id, nik, name_key, name_first, name_last, birth_date, birth_alt, sex, village_key, "
-        f"district_key FROM match_people WHERE sex IS NOT NULL ORDER BY nik LIMIT {n}").fetch_arrow_table()
+        f"SELECT {', '.join(pp.IDENTITY)} FROM match_people WHERE sex IS NOT NULL ORDER BY nik LIMIT {n}").to_arrow_table()
 
 
 def _variant(people: pa.Table, tag: str, **values) -> pa.Table:
