@@ -236,6 +236,14 @@ def main(names: tuple[str, ...] = CORPORA) -> dict:
         rules = ", ".join(f"{b['rule']}:{b['recall']:.3f}" for b in r["cakupan"]["blocking"]
                           if "rule" in b and b["rule"] is not None)
         print(f"  {name} blocking recall per rule: {rules}")
+    import record
+
+    for name, r in results.items():
+        ours, base = r["cakupan"], r["splink"]
+        record.record("matching quality", f"{name} F1", ours["f1"], "plain Splink", base["f1"], unit="F1",
+                      lower_is_better=False, quiet=True,
+                      extra={k: {m: x[m] for m in ("precision", "recall", "f1", "seconds")} for k, x in r.items()
+                             if k in ("cakupan", "splink")})
     ok = all(r["cakupan"]["f1"] >= r["splink"]["f1"] - 0.002 for r in results.values())
     block_ok = all(next(b for b in r["cakupan"]["blocking"] if b.get("rule", 0) is None)["recall"] >= 0.995
                    for r in results.values())
