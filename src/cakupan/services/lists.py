@@ -91,17 +91,20 @@ def lists(wh, scope: Scope) -> list[ListInfo]:
     return sorted(out.values(), key=lambda i: i.source)
 
 
-def match(wh, scope: Scope, source: str, period: str = "2021-11", upper: float = 8.0, lower: float = 0.0,
-          progress=None):
+def match(wh, scope: Scope, source: str, period: str = "2021-11", upper: float = 4.0, lower: float = 0.0,
+          progress=None, model: str | None = None):
     """Match the latest version of a list: NIK first (checked against name and birth date),
-    then the probabilistic model; only new or changed rows are matched again."""
+    then the probabilistic model (``model``: an id from ``train``, or ``shipped``; default:
+    the latest trained on this list, else the shipped one); only new or changed rows are
+    matched again."""
     from cakupan.lists.matcher import Thresholds, match_list
 
     check_period(period)
     _guard(scope, source)
     if lower > upper:
         raise ServiceError("--lower must not be above --upper")
-    return _run(match_list, wh, source, period, Thresholds(upper=upper, lower=lower), progress=progress)
+    return _run(match_list, wh, source, period, Thresholds(upper=upper, lower=lower), progress=progress,
+                model=model)
 
 
 @dataclass
