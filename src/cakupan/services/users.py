@@ -256,6 +256,11 @@ def end_session(store: Store, token: str | None) -> None:
             s.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
 
 
+def end_sessions_of(store: Store, user_id: int) -> None:
+    with store.session() as s:
+        s.execute(delete(WebSession).where(WebSession.user_id == user_id))
+
+
 # -- API tokens ----------------------------------------------------------------------------
 
 def create_token(store: Store, username: str, name: str) -> str:

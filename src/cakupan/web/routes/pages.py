@@ -13,6 +13,7 @@ from cakupan.web.deps import WH, LangDep, ScopeDep
 from cakupan.web.render import download
 
 router = APIRouter(include_in_schema=False)
+CSRF_SLOT = "__cakupan_csrf_slot__"
 
 PeriodQ = Annotated[str | None, Query(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])$")]
 RegionQ = Annotated[str | None, Query(pattern=r"^[0-9.]{2,13}$")]
@@ -22,13 +23,17 @@ def page(request: Request, template: str, nav: str | None, lang: str, cache: boo
     """Render a page; with ``cache`` the HTML itself is kept until the next write (pages whose
     content depends only on the URL, the language and the warehouse)."""
     q = dict(request.query_params)
-    ctx = {"request": request, "lang": lang, "nav": nav, "q": q, "path": request.url.path, **context}
+    me = request.state.account
+    ctx = {"request": request, "lang": lang, "nav": nav, "q": q, "path": request.url.path, "me": me,
+           "csrf": CSRF_SLOT, **context}
     render = lambda: request.app.state.templates.get_template(template).render(ctx)  # noqa: E731
-    if cache:
-        html = request.app.state.hub.cached(("html", template, str(request.url), lang), render)
+    if cache:  # one copy per URL, language and caller's scope; the session's CSRF token goes in afterwards
+        scope = getattr(request.state, "scope", None)
+        key = ("html", template, str(request.url), lang, scope, me.username if me else None)
+        html = request.app.state.hub.cached(key, render)
     else:
         html = render()
-    return HTMLResponse(html)
+    return HTMLResponse(html.replace(CSRF_SLOT, request.state.csrf or ""))
 
 
 def _period(request: Request, wh, period: str | None) -> tuple[str, list[str]]:
