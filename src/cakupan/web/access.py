@@ -53,6 +53,20 @@ def declare(kind: str):
     return mark
 
 
+def all_routes(app):
+    """(path, methods, endpoint) of every route the app answers, included routers flattened."""
+    def walk(routes):
+        for route in routes:
+            if hasattr(route, "effective_candidates"):  # FastAPI's included router
+                yield from walk(route.effective_candidates())
+                continue
+            path, methods = getattr(route, "path", None), getattr(route, "methods", None)
+            endpoint = getattr(route, "endpoint", None)
+            if path is not None and methods:
+                yield path, frozenset(methods), endpoint
+    yield from walk(app.routes)
+
+
 def _is_open(path: str) -> bool:
     return path in OPEN or path.startswith(OPEN_PREFIXES)
 
