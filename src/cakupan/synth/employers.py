@@ -40,7 +40,9 @@ def make_npwp(rng: np.random.Generator, n: int) -> np.ndarray:
     body[:, 1] = rng.choice([1, 2, 3], n)
     check = _luhn_check(body)
     office = rng.integers(500, 540, n)
-    return np.array([f"{''.join(map(str, b))}{c}{o:03d}000" for b, c, o in zip(body, check, office)])
+    serial = body @ (10 ** np.arange(7, -1, -1))
+    number = ((serial * 10 + check) * 1000 + office) * 1000
+    return pl.Series(number).cast(pl.String).str.zfill(15).to_numpy()
 
 
 def make_employers(rng: np.random.Generator, pu_per_regency: dict[str, int],
@@ -70,9 +72,10 @@ def make_employers(rng: np.random.Generator, pu_per_regency: dict[str, int],
 
 def assign_employers(rng: np.random.Generator, employers: pl.DataFrame,
                      regency: np.ndarray) -> np.ndarray:
-    """Row index into ``employers`` for each wage earner, larger employers drawing more."""
+    """Row index into ``employers`` for each wage earner, larger employers drawing more;
+    ``regency`` holds each wage earner's regency code as a number (3374)."""
     out = np.empty(len(regency), dtype=np.int64)
-    emp_reg = employers["regency_code"].to_numpy()
+    emp_reg = employers["regency_code"].cast(pl.Int32).to_numpy()
     weight = SIZE_WORKERS[employers["size_idx"].to_numpy()]
     for r in np.unique(regency):
         who = np.flatnonzero(regency == r)

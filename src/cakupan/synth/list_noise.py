@@ -14,12 +14,10 @@ from dataclasses import asdict, dataclass, fields
 import numpy as np
 import polars as pl
 
-from cakupan.synth.names import MALE
+from cakupan.synth.names import MALE, old_spelling_series  # noqa: F401  (re-exported)
 
 NIK_NOISE = ("nik_missing", "nik_typo", "nik_mangled", "nik_formatted")
 """The NIK noises exclude one another: a row gets at most one of them."""
-_OLD_RULES = (("sy", "SJ"), ("ny", "NJ"), ("kh", "CH"), ("j", "DJ"), ("c", "TJ"), ("y", "J"), ("u", "OE"))
-""":func:`cakupan.synth.names.old_spelling`'s rules; the upper-case results are not rewritten."""
 TITLES = {"L": ("H. ", "H. ", "Drs. "), "P": ("Hj. ", "Hj. ", "Dra. ")}
 DEGREES = (", S.Pd.", ", S.E.", ", S.Pd.I.", ", S.Kom.", ", A.Md.", ", S.H.", ", S.Kep.")
 MUHAMMAD = ("M.", "Moh.", "Muh.")
@@ -156,16 +154,6 @@ def nik_formatted(niks: pl.Series, rng: np.random.Generator) -> pl.Series:
         .then(pl.concat_str([part(0, 2), part(2, 2), part(4, 2), part(6, 6), part(12, 4)], separator="."))
         .otherwise(pl.lit("'") + s)
     ).to_series()
-
-
-def old_spelling_series(names: pl.Series) -> pl.Series:
-    """:func:`cakupan.synth.names.old_spelling` for a whole column (same result, vectorised)."""
-    s = names.str.replace_all(r"\s+", " ").str.strip_chars().str.to_lowercase()
-    for pattern, replacement in _OLD_RULES:
-        s = s.str.replace_all(pattern, replacement, literal=True)
-    return s.str.to_lowercase().str.split(" ").list.eval(
-        pl.element().str.slice(0, 1).str.to_uppercase() + pl.element().str.slice(1)
-    ).list.join(" ")
 
 
 def _pick(options: tuple[str, ...], rng: np.random.Generator, n: int) -> pl.Series:

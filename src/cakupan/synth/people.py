@@ -48,25 +48,31 @@ def make_people(rng: np.random.Generator, village: np.ndarray, all_districts: np
     frame = pl.DataFrame({"village_code": pl.Series(village, dtype=pl.String),
                           "female": female, "birth_date": born})
     frame = frame.with_columns(district=pl.col("village_code").str.slice(0, 6))
-    moved = rng.random(n) < moved_share
-    issued = np.where(moved, all_districts[rng.integers(0, len(all_districts), n)],
-                      frame["district"].to_numpy())
+    moved = pl.Series(rng.random(n) < moved_share)
+    elsewhere = pl.Series(all_districts, dtype=pl.String).gather(rng.integers(0, len(all_districts), n))
     frame = frame.with_columns(
-        issued=pl.Series(issued, dtype=pl.String),
+        issued=pl.when(moved).then(elsewhere).otherwise(pl.col("district")),
         sex=pl.when(pl.col("female")).then(pl.lit("P")).otherwise(pl.lit("L")),
         name=make_names(rng, female, old),
     )
-    return frame.with_columns(nik=_nik_expr(first_serial)).drop("issued", "district", "female")
+    return frame.with_columns(nik=_nik_expr(frame, first_serial)).drop("issued", "district", "female")
 
 
-def _nik_expr(first_serial: int = 1) -> pl.Expr:
+def _nik_expr(frame: pl.DataFrame, first_serial: int = 1) -> pl.Expr:
+    """NIK = issuing district (6) + birth day, +40 for women (2) + month (2) + year (2) + a
+    serial (4) counting the people with the same district, birth date and sex in row order.
+    Built as one 16-digit number: the serial comes from a stable sort of one integer key."""
     bd = pl.col("birth_date")
-    day = bd.dt.day() + pl.when(pl.col("female")).then(40).otherwise(0)
-    serial = pl.int_range(pl.len()).over(["issued", "birth_date", "female"]) + first_serial
-    return pl.concat_str([
-        pl.col("issued"),
-        day.cast(pl.String).str.zfill(2),
-        bd.dt.month().cast(pl.String).str.zfill(2),
-        (bd.dt.year() % 100).cast(pl.String).str.zfill(2),
-        serial.cast(pl.String).str.zfill(4),
-    ])
+    issued = pl.col("issued").cast(pl.Int64)
+    key = frame.select((issued * 100_000 + bd.cast(pl.Int32).cast(pl.Int64) + 50_000) * 2
+                       + pl.col("female").cast(pl.Int64)).to_series().to_numpy()
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    starts = np.r_[True, ordered[1:] != ordered[:-1]]
+    pos = np.arange(len(key))
+    serial = np.empty(len(key), np.int64)
+    serial[order] = pos - np.maximum.accumulate(np.where(starts, pos, 0)) + first_serial
+    day = bd.dt.day().cast(pl.Int64) + pl.when(pl.col("female")).then(40).otherwise(0)
+    number = (issued * 10**10 + day * 10**8 + bd.dt.month().cast(pl.Int64) * 10**6
+              + (bd.dt.year() % 100).cast(pl.Int64) * 10**4 + pl.Series(serial))
+    return number.cast(pl.String).str.zfill(16)

@@ -72,16 +72,22 @@ def phase_weight(weights: tuple[float, ...]) -> Callable[[int], float]:
     return lambda m: weights[bisect.bisect_right(bounds, m)]
 
 
-def _choice(rng, table: dict, n: int) -> np.ndarray:
-    keys = np.array(list(table))
+SEGMENTS = list(SEGMENT_SHARE_ACTIVE)
+assert SEGMENTS == list(SEGMENT_SHARE_LAPSED), "both segment tables list the segments in one order"
+SUB_SEGMENTS = ["NON_ASN", "USAHA_BESAR", "UMKM", "RENTAN", "INFORMAL", "PROYEK", "PMI"]
+PROGRAMMES = ["JKK,JKM", "JKK,JKM,JHT", "JKK,JKM,JHT,JP,JKP"]
+
+
+def _choice_index(rng, table: dict, n: int) -> np.ndarray:
+    """``n`` draws of an index into ``table``'s keys, weighted by its values."""
     p = np.array(list(table.values()), dtype=float)
-    return keys[rng.choice(len(keys), n, p=p / p.sum())]
+    return rng.choice(len(p), n, p=p / p.sum())
 
 
-def _nullable(values: np.ndarray) -> pl.Series:
-    """A string column with empty strings turned into nulls."""
-    s = pl.Series(values, dtype=pl.String)
-    return pl.select(pl.when(s == "").then(None).otherwise(s)).to_series()
+def _vocab(words: list[str], index: np.ndarray) -> pl.Series:
+    """``words[index]`` as a string column; a negative index is null."""
+    idx = pl.Series(index).replace(-1, None) if (index < 0).any() else pl.Series(index)
+    return pl.Series(words, dtype=pl.String).gather(idx)
 
 
 def _regency_weights(rng, codes: list[str]) -> np.ndarray:
@@ -152,6 +158,7 @@ class RegistryBuilder:
         variant = np.concatenate([np.zeros(n_active, bool), np.ones(double, bool),
                                   rng.random(earlier) < 0.3, np.zeros(len(lapsed_people), bool)])
         m = self.memberships(people, person, is_active, variant)
+        del people, active, inactive  # the memberships hold their own copy
         self.progress("pemberi kerja", 0.75)
         m, employers = self.employ(m)
         self.progress("tabel", 0.9)
@@ -160,8 +167,8 @@ class RegistryBuilder:
     def memberships(self, people: pl.DataFrame, person: np.ndarray, is_active: np.ndarray,
                     variant: np.ndarray) -> pl.DataFrame:
         rng, end, n = self.rng, self.end, len(person)
-        seg = np.where(is_active, _choice(rng, SEGMENT_SHARE_ACTIVE, n),
-                       _choice(rng, SEGMENT_SHARE_LAPSED, n))
+        seg = np.where(is_active, _choice_index(rng, SEGMENT_SHARE_ACTIVE, n),
+                       _choice_index(rng, SEGMENT_SHARE_LAPSED, n))
         reg = draw_months(rng, n, month_index("2008-01"), end, phase_weight(REGISTRATION_WEIGHTS))
         last_lapsed = draw_months(rng, n, month_index("2010-01"), end - 1, phase_weight(LAPSE_WEIGHTS))
         duration = rng.geometric(1 / 30, n)
@@ -173,7 +180,7 @@ class RegistryBuilder:
         reg = np.maximum(reg, adult)
         last = np.where(is_active, end, last_lapsed)
         frame = people[person].with_columns(
-            segment=pl.Series(seg), reg_month=pl.Series(reg), last_month=pl.Series(last),
+            segment=_vocab(SEGMENTS, seg), reg_month=pl.Series(reg), last_month=pl.Series(last),
             is_member_active=pl.Series(is_active), variant=pl.Series(variant),
         )
         if variant.any():
@@ -183,55 +190,65 @@ class RegistryBuilder:
         return frame.with_columns(regency_code=pl.col("village_code").str.slice(0, 4))
 
     def employ(self, m: pl.DataFrame) -> tuple[pl.DataFrame, pa.Table]:
+        """Employers for the wage earners, and each membership's sub-segment, occupation,
+        sponsor, programmes and wage. Columns are worked on as integer codes (a 4-digit
+        regency code as a number, a segment as its index) and turned into strings once."""
         rng = self.rng
-        pu = (m["segment"] == "PU").to_numpy()
-        regency = m["regency_code"].to_numpy()
-        counts = dict(zip(*np.unique(regency[pu], return_counts=True)))
-        emp = make_employers(rng, {str(k): int(v) for k, v in counts.items()})
+        seg = m["segment"].replace_strict(SEGMENTS, list(range(len(SEGMENTS))), return_dtype=pl.Int8).to_numpy()
+        pu = seg == 0
+        regency = m["regency_code"].cast(pl.Int32).to_numpy()
+        keys, counts = np.unique(regency[pu], return_counts=True)
+        emp = make_employers(rng, {str(k): int(v) for k, v in zip(keys, counts)})
         row = np.full(m.height, -1)
         row[pu] = assign_employers(rng, emp, regency[pu])
-        size = np.where(row >= 0, emp["size_idx"].to_numpy()[np.maximum(row, 0)], -1)
-        sector = np.where(row >= 0, emp["kbli_sector"].to_numpy()[np.maximum(row, 0)], "")
+        has = row >= 0
+        at = np.maximum(row, 0)
+        size = np.where(has, emp["size_idx"].to_numpy()[at], -1)
+        government = has & (emp["kbli_sector"] == "O").to_numpy()[at]
         n = m.height
-        seg = m["segment"].to_numpy()
-        rentan = (seg == "BPU") & (rng.random(n) < 0.25)
-        sub = np.select(
-            [(seg == "PU") & (sector == "O"), (seg == "PU") & (size == 3), seg == "PU",
-             rentan, seg == "BPU", seg == "JAKON"],
-            ["NON_ASN", "USAHA_BESAR", "UMKM", "RENTAN", "INFORMAL", "PROYEK"], "PMI")
-        occupation = np.where(seg == "BPU", _choice(rng, OCCUPATIONS, n), "")
-        sponsor = np.select([rentan, seg == "PU", seg == "JAKON"],
-                            [_choice(rng, SPONSORS_RENTAN, n), "EMPLOYER", "EMPLOYER"], "SELF")
-        programmes = np.select(
-            [size == 0, size == 1, size >= 2, seg == "BPU"],
-            ["JKK,JKM", "JKK,JKM,JHT", "JKK,JKM,JHT,JP,JKP",
-             np.where(rng.random(n) < 0.2, "JKK,JKM,JHT", "JKK,JKM")], "JKK,JKM")
+        rentan = (seg == 1) & (rng.random(n) < 0.25)
+        sub = np.select([pu & government, pu & (size == 3), pu, rentan, seg == 1, seg == 2],
+                        [0, 1, 2, 3, 4, 5], 6)
+        occupation = np.where(seg == 1, _choice_index(rng, OCCUPATIONS, n), -1)
+        sponsor = np.select([rentan, pu, seg == 2],
+                            [_choice_index(rng, SPONSORS_RENTAN, n), 3, 3], 4)
+        programmes = np.select([size == 0, size == 1, size >= 2, seg == 1],
+                               [0, 1, 2, np.where(rng.random(n) < 0.2, 1, 0)], 0)
         umk = reference.umk(2021)
         base = m.select(pl.col("regency_code").replace_strict(umk, return_dtype=pl.Int64)).to_series().to_numpy()
         wage = np.round(base * rng.lognormal(0.12, 0.3, n) / 1000) * 1000
         income = rng.choice([1_000_000, 1_500_000, 2_000_000], n, p=[0.7, 0.2, 0.1])
-        wage = np.where(seg == "BPU", income, np.where(seg == "PMI", -1, wage)).astype(np.int64)
-        npp = np.where(row >= 0, emp["npp"].to_numpy()[np.maximum(row, 0)], "")
-        active_npp = np.unique(npp[(row >= 0) & m["is_member_active"].to_numpy()])
-        emp = emp.with_columns(status=pl.when(pl.col("npp").is_in(pl.Series(active_npp, dtype=pl.String).implode()))
-                               .then(pl.lit("AKTIF")).otherwise(pl.lit("NONAKTIF")))
+        wage = np.where(seg == 1, income, np.where(seg == 3, -1, wage)).astype(np.int64)
+        active_rows = np.unique(row[has & m["is_member_active"].to_numpy()])
+        status = np.full(emp.height, "NONAKTIF", dtype=object)
+        status[active_rows] = "AKTIF"
+        emp = emp.with_columns(status=pl.Series(status, dtype=pl.String))
+        rows = pl.Series(row).replace(-1, None)
         m = m.with_columns(
-            sub_segment=pl.Series(sub), occupation=_nullable(occupation),
-            sponsor_type=pl.Series(sponsor), programmes=pl.Series(programmes),
-            wage=pl.Series(wage).replace(-1, None), npp=_nullable(npp),
+            sub_segment=_vocab(SUB_SEGMENTS, sub), occupation=_vocab(list(OCCUPATIONS), occupation),
+            sponsor_type=_vocab(list(SPONSORS_RENTAN) + ["EMPLOYER", "SELF"], sponsor),
+            programmes=_vocab(PROGRAMMES, programmes),
+            wage=pl.Series(wage).replace(-1, None), npp=emp["npp"].gather(rows),
         )
         employers = emp.select(EMPLOYERS.names).to_arrow().cast(EMPLOYERS.schema.to_pyarrow())
         return m, employers
 
     def to_participants(self, m: pl.DataFrame) -> pa.Table:
+        """The memberships in registration order as an Arrow table typed by the contract,
+        built column by column so that only one column is ever copied at a time."""
         n = m.height
         kpj = 10_000_000_000 + (np.arange(n, dtype=np.int64) * 7_919_000_009 + 12_345) % 89_999_999_999
-        m = m.with_columns(
-            kpj=pl.Series(kpj.astype(str)),
-            registered_date=pl.Series(first_day(m["reg_month"].to_numpy(), self.rng)),
-            last_paid_month=periods_expr("last_month"),
-        ).sort("registered_date")
-        return m.select(PARTICIPANTS.names).to_arrow().cast(PARTICIPANTS.schema.to_pyarrow())
+        registered = pl.Series(first_day(m["reg_month"].to_numpy(), self.rng))
+        computed = {"kpj": lambda: pl.Series(kpj).cast(pl.String), "registered_date": lambda: registered,
+                    "last_paid_month": lambda: m.select(periods_expr("last_month")).to_series()}
+        order = registered.arg_sort()
+        schema = PARTICIPANTS.schema.to_pyarrow()
+        columns = []
+        for name in PARTICIPANTS.names:
+            column = computed[name]() if name in computed else m.drop_in_place(name)
+            columns.append(column.gather(order).to_arrow().cast(schema.field(name).type))
+            del column
+        return pa.Table.from_arrays(columns, schema=schema)
 
 
 def generate(cfg: SynthConfig, progress=None) -> dict[str, pa.Table]:
