@@ -39,6 +39,7 @@ SCOPE_KINDS = {
     "job": "a background job: only the caller's own (admins: all)",
     "admin": "user management and the audit log: admins only (others: 404)",
     "none": "no data of any region (the contribution calculator)",
+    "leads": "the leads assigned to the caller (a field agent sees nothing else)",
 }
 
 
@@ -101,6 +102,9 @@ def install(app) -> None:
         return _harden(await call_next(request))
 
     app.include_router(router)
+    for route in app.routes:  # FastAPI's own pages: the API description, no data, behind the login
+        if getattr(route, "path", None) in ("/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"):
+            route.endpoint.scope_kind = "account"
 
 
 def _harden(response):
@@ -134,6 +138,8 @@ async def _identify(request: Request):
     request.state.account, request.state.csrf, request.state.via = acct, csrf, "session"
     if acct.must_change and path not in (CHANGE_PASSWORD, "/keluar") and request.method in SAFE_METHODS:
         return RedirectResponse(CHANGE_PASSWORD, status_code=303)
+    if acct.scope_kind == "leads" and path == "/":
+        return RedirectResponse("/prospek", status_code=303)
     return None
 
 

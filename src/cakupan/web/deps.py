@@ -38,6 +38,8 @@ def get_scope(request: Request) -> Scope:
             scope = users_svc.scope_of(request.app.state.store, acct, wh)
     else:
         scope = users_svc.scope_of(request.app.state.store, acct)
+    if scope.leads_only:  # a field agent sees its own leads page and nothing else
+        raise NotFound("halaman tidak ditemukan")
     request.state.scope = scope
     return scope
 
@@ -63,3 +65,18 @@ ScopeDep = Annotated[Scope, Depends(get_scope)]
 LangDep = Annotated[str, Depends(get_lang)]
 AccountDep = Annotated[users_svc.Account, Depends(get_account)]
 AdminDep = Annotated[users_svc.Account, Depends(get_admin)]
+
+
+def jobs_owner(request: Request) -> str | None:
+    """Whose jobs the caller sees: its own (admins: everyone's, None)."""
+    acct = get_account(request)
+    return None if acct.manages_users else acct.username
+
+
+def job_of(request: Request, job_id: str):
+    """A job the caller may see (its own; admins: any); any other id is not found."""
+    job = request.app.state.jobs.get(job_id)
+    owner = jobs_owner(request)
+    if job is None or (owner is not None and job.owner != owner):
+        raise NotFound(f"pekerjaan {job_id} tidak ditemukan")
+    return job
