@@ -14,7 +14,10 @@
    (benchmarks/web_load.py).
 7. A 1,000,000-row noisy partner list matched end to end against Splink alone, with
    precision, recall and F1 against the list's truth (benchmarks/matching.py).
-8. A 1,000,000-row registry snapshot and a 1,000,000-row partner list imported, rows per
+8. Matching quality on lists our generator did not make (a second noise model, FEBRL 1-4):
+   precision, recall, F1 and blocking recall of cakupan against plain Splink, per corpus
+   (benchmarks/matching_quality.py).
+9. A 1,000,000-row registry snapshot and a 1,000,000-row partner list imported, rows per
    second and peak memory against DuckDB's read_csv into a table (benchmarks/import_speed.py).
 
 Each stage runs in a fresh process so its peak memory (max RSS) is its own. Every stage
@@ -216,6 +219,10 @@ def main() -> None:
     import matching
 
     matching.main()
+    print("\n[matching quality]")
+    import matching_quality
+
+    matching_quality.main()
     print("\n[import]")
     import import_speed
 

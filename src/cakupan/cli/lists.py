@@ -103,8 +103,11 @@ def _print_match(report) -> None:
 def match(
     source: str = SOURCE_OPT,
     period: str = PERIOD_OPT,
-    upper: float = typer.Option(8.0, help="Match weight from which a probabilistic pair is a match."),
+    upper: float = typer.Option(4.0, help="Match weight from which a probabilistic pair is a match."),
     lower: float = typer.Option(0.0, help="Match weight from which a pair goes to review."),
+    model: str | None = typer.Option(None, "--model", help="Model to apply: an id from `lists train` or 'shipped' (default: the latest "
+                                     "trained on this list; a list of 300 identities or more without one gets one "
+                                     "trained on itself)."),
     warehouse: Path | None = WAREHOUSE_OPT,
 ) -> None:
     """Match the latest version of a list against the registry: NIK first (checked against
@@ -116,7 +119,7 @@ def match(
         fail("--lower must not be above --upper")
     with warehouse_for(Engine.duckdb, warehouse) as wh, progress_bar() as bar:
         task = bar.add_task("pencocokan", total=None)
-        report = call(svc.match, wh, EVERYONE, source, period, upper, lower,
+        report = call(svc.match, wh, EVERYONE, source, period, upper, lower, model=model,
                       progress=lambda step: bar.update(task, description=step))
         bar.update(task, total=1, completed=1, description="selesai")
     _print_match(report)
@@ -207,7 +210,9 @@ def train(
     warehouse: Path | None = WAREHOUSE_OPT,
 ) -> None:
     """Train the probabilistic model on this list and the registry (u by random sampling,
-    m by expectation maximisation) and keep it in the warehouse for later matches."""
+    m by expectation maximisation) and keep it in the warehouse for later matches of this
+    list; fields the list does not have (NIK, sex) keep the shipped model's weights."""
     with warehouse_for(Engine.duckdb, warehouse) as wh:
         model_id = call(svc.train, wh, EVERYONE, source)
-    console.print(f"Model {model_id} disimpan di gudang data; pencocokan berikutnya memakainya.")
+    console.print(f"Model {model_id} disimpan di gudang data; pencocokan daftar {source} berikutnya memakainya "
+                  f"(daftar lain: cakupan lists match --source NAMA --model {model_id}).")

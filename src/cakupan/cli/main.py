@@ -34,6 +34,7 @@ def _register_subcommands() -> None:
     from cakupan.cli import synth as cli_synth
     from cakupan.cli import serve as cli_serve
     from cakupan.cli import targets as cli_targets
+    from cakupan.cli import users as cli_users
 
     app.add_typer(cli_synth.app, name="synth")
     app.command("potential")(cli_analysis.potential)
@@ -43,6 +44,7 @@ def _register_subcommands() -> None:
     app.add_typer(cli_targets.app, name="targets")
     app.add_typer(cli_lists.app, name="lists")
     app.command("serve")(cli_serve.serve)
+    app.add_typer(cli_users.app, name="users")
 
 
 _register_subcommands()

@@ -110,8 +110,8 @@ def mask_digits(text: str | None) -> str | None:
 def _visible_tables(wh, scope: Scope) -> list[str]:
     from cakupan.lists.importer import LIST_IMPORTS
 
-    if not wh.has(LIST_IMPORTS):
-        return []
+    if not wh.has(LIST_IMPORTS) or (scope.regions is not None and scope.sources is None):
+        return []  # a region-bound caller sees the quarantine of its own lists only
     sources = wh.to_arrow(wh.table(LIST_IMPORTS).select("source").distinct())["source"].to_pylist()
     return [f"list:{s}" for s in sources if scope.may_see_source(s)]
 

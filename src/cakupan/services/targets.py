@@ -179,7 +179,15 @@ def show(wh, scope, level: str | None = None, segment: str | None = None, year: 
         b = wh.table(BRANCHES.name)
         named = wh.to_arrow(b.group_by("branch_code").agg(name=b.branch_name.min())).to_pylist()
         branch_names = {r["branch_code"]: r["name"] for r in named}
-    rows = [r for r in rows if r["level"] == "BRANCH" or scope.allows(r["area_code"])]
+    served: dict[str, list[str]] = {}
+    if scope.regions is not None and wh.has(BRANCHES.name):
+        b = wh.table(BRANCHES.name)
+        for r in wh.to_arrow(b.select("branch_code", "regency_code")).to_pylist():
+            served.setdefault(r["branch_code"], []).append(r["regency_code"])
+    # a branch's targets only for a caller who sees every regency the branch serves
+    rows = [r for r in rows if (scope.allows(r["area_code"]) if r["level"] != "BRANCH" else
+                                scope.regions is None or (served.get(r["area_code"]) and
+                                                          all(scope.allows(c) for c in served[r["area_code"]])))]
     region = names()
     for r in rows:
         r["area_name"] = (branch_names.get(r["area_code"]) if r["level"] == "BRANCH"
