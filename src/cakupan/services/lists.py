@@ -106,6 +106,15 @@ def match(wh, scope: Scope, source: str, period: str = "2021-11", upper: float =
                 model=model)
 
 
+def explain(wh, scope: Scope, source: str, rows: list[int] | None = None):
+    """Why the latest match linked what it linked: each blocking rule's reach and, for
+    ``rows`` (default: the first probabilistic matches), every comparison's weight."""
+    from cakupan.lists.matcher import explain_match
+
+    _guard(scope, source)
+    return _run(explain_match, wh, source, rows or None)
+
+
 @dataclass
 class Leads:
     source: str
