@@ -54,13 +54,14 @@ BLOCKING = [
     "l.name_key = r.name_key AND l.birth_alt = r.birth_date",
     # 7 the birth date in the same district, whatever the name (typos in every word)
     f"l.birth_date = r.birth_date AND {_DIS}",
-    # 8-9 a mistyped or missing birth date: the name's words in the same district or village
-    f"l.name_sorted = r.name_sorted AND {_DIS}",
+    # 8-9 a mistyped birth date: the name's words in the same district (with the birth year or
+    # day and month: a common name is written by many in a district) or the same village
+    f"l.name_sorted = r.name_sorted AND {_DIS} AND {_YEAR_OR_DAY}",
     "l.name_sorted = r.name_sorted AND l.village_key = r.village_key",
     # 10 the phonetic key of both words in the same regency, with the birth year or day and month
     f"l.name_phon = r.name_phon AND {_REG} AND {_YEAR_OR_DAY}",
-    # 11 the first three letters of both words in the same district
-    f"l.name_pre = r.name_pre AND {_DIS}",
+    # 11 the first three letters of both words in the same district, birth year or day and month
+    f"l.name_pre = r.name_pre AND {_DIS} AND {_YEAR_OR_DAY}",
     # 12 one word with the birth year and month in the same district (the day mistyped)
     (f"l.name_first = r.name_first AND {_DIS} AND year(l.birth_date) = year(r.birth_date) "
      "AND month(l.birth_date) = month(r.birth_date)"),
@@ -68,18 +69,19 @@ BLOCKING = [
     # both words with the birth date, anywhere
     "l.name_pre = r.name_pre AND l.birth_date = r.birth_date",
     "l.name_phon = r.name_phon AND l.birth_date = r.birth_date",
-    # 15 the birth date wrong and the place moved within the regency: the name's words
-    f"l.name_sorted = r.name_sorted AND {_REG}",
+    # 15 the birth date mistyped and the place moved within the regency: the name's words,
+    # birth year or day and month
+    f"l.name_sorted = r.name_sorted AND {_REG} AND {_YEAR_OR_DAY}",
 ]
 RULE_LABELS = [
     "nama + tanggal lahir", "kata nama (urutan bebas) + tanggal lahir", "nama depan + tanggal lahir + kabupaten atau inisial",
     "nama belakang + tanggal lahir + kabupaten atau inisial",
     "nama depan = belakang + tanggal lahir + kabupaten atau inisial",
     "nama belakang = depan + tanggal lahir + kabupaten atau inisial", "nama + tanggal dan bulan tertukar",
-    "tanggal lahir + kecamatan", "kata nama (urutan bebas) + kecamatan", "kata nama (urutan bebas) + desa",
-    "bunyi nama + kabupaten + tahun atau hari-bulan lahir", "3 huruf awal kedua kata + kecamatan",
+    "tanggal lahir + kecamatan", "kata nama (urutan bebas) + kecamatan + tahun atau hari-bulan lahir", "kata nama (urutan bebas) + desa",
+    "bunyi nama + kabupaten + tahun atau hari-bulan lahir", "3 huruf awal kedua kata + kecamatan + tahun atau hari-bulan lahir",
     "nama depan + kecamatan + tahun dan bulan lahir", "3 huruf awal kedua kata + tanggal lahir",
-    "bunyi nama + tanggal lahir", "kata nama (urutan bebas) + kabupaten",
+    "bunyi nama + tanggal lahir", "kata nama (urutan bebas) + kabupaten + tahun atau hari-bulan lahir",
 ]
 # the fields of a pair that agreed: the comparisons that added weight for a match
 AGREEMENT = [("nik", "nik"), ("given", "nama depan"), ("family", "nama belakang"), ("birth_date", "tgl_lahir"),
@@ -102,15 +104,15 @@ def comparisons() -> list:
             cll.NullLevel("nik"), cll.ExactMatchLevel("nik"),
             cll.DamerauLevenshteinLevel("nik", 1), cll.ElseLevel()]),
         cl.CustomComparison(output_column_name="given", comparison_levels=[
-            cll.NullLevel("name_first"), sorted_same,
-            cll.ExactMatchLevel("name_first", term_frequency_adjustments=True),
+            cll.NullLevel("name_first"), cll.ExactMatchLevel("name_first", term_frequency_adjustments=True),
+            sorted_same,
             cll.CustomLevel('"name_first_l" = "name_last_r" OR "name_last_l" = "name_first_r"',
                             "given and family name swapped"),
             cll.JaroWinklerLevel("name_first", 0.92), cll.JaroWinklerLevel("name_first", 0.8),
             cll.ElseLevel()]),
         cl.CustomComparison(output_column_name="family", comparison_levels=[
-            cll.NullLevel("name_rest"), sorted_same,
-            cll.ExactMatchLevel("name_rest", term_frequency_adjustments=True),
+            cll.NullLevel("name_rest"), cll.ExactMatchLevel("name_rest", term_frequency_adjustments=True),
+            sorted_same,
             cll.JaroWinklerLevel("name_rest", 0.92), cll.JaroWinklerLevel("name_rest", 0.8),
             cll.ElseLevel()]),
         cl.CustomComparison(output_column_name="birth_date", comparison_levels=[
@@ -199,7 +201,7 @@ def absent_fields(table: pa.Table) -> set[str]:
 EM_KEYS = (("birth_date", "district_key"), ("name_sorted", "district_key"), ("name_first", "birth_date"))
 
 
-def training_sample(left: pa.Table, right: pa.Table, max_left: int = 20_000, max_right: int = 300_000,
+def training_sample(left: pa.Table, right: pa.Table, max_left: int = 5_000, max_right: int = 100_000,
                     seed: int = 1) -> tuple[pa.Table, pa.Table]:
     """A sample to train on that keeps training time bounded on big lists and registries: at
     most ``max_left`` list identities, and the registry people that share an EM blocking key
