@@ -108,6 +108,10 @@ def match(
     model: str | None = typer.Option(None, "--model", help="Model to apply: an id from `lists train` or 'shipped' (default: the latest "
                                      "trained on this list; a list of 300 identities or more without one gets one "
                                      "trained on itself)."),
+    explain: bool = typer.Option(False, "--explain", help="Also say why: each blocking rule's candidate pairs "
+                                 "and matches, and every comparison's weight for --row rows (default: the first "
+                                 "probabilistic matches)."),
+    row: list[int] = typer.Option([], "--row", help="With --explain: a list row to explain (repeatable)."),
     warehouse: Path | None = WAREHOUSE_OPT,
 ) -> None:
     """Match the latest version of a list against the registry: NIK first (checked against
@@ -122,8 +126,28 @@ def match(
         report = call(svc.match, wh, EVERYONE, source, period, upper, lower, model=model,
                       progress=lambda step: bar.update(task, description=step))
         bar.update(task, total=1, completed=1, description="selesai")
+        why = call(svc.explain, wh, EVERYONE, source, row) if explain else None
     _print_match(report)
+    if why:
+        _print_explanation(why)
     console.print(f"Berikutnya: cakupan lists leads --source {source} --format xlsx")
+
+
+def _print_explanation(why) -> None:
+    from rich.table import Table
+
+    def w(x: float) -> str:
+        return f"{x:+.1f}".replace(".", ",")
+
+    t = Table(title=f"Aturan blocking (model {why.model_id})")
+    for h in ("Aturan", "Pasangan calon", "Cocok probabilistik yang ditemukan", "Bagian"):
+        t.add_column(h)
+    for r in why.rules:
+        t.add_row(r["rule"], n(r["pairs"]), n(r["matches"]), f"{r['share'] * 100:.1f} %".replace(".", ","))
+    console.print(t)
+    for p in why.pairs:
+        parts = "; ".join(f"{x['comparison']} {x['level']} ({w(x['weight'])})" for x in p["parts"])
+        console.print(f"Baris {p['row_number']}: bobot {w(p['match_weight'])} = awal {w(p['prior'])}; {parts}")
 
 
 @app.command("leads")

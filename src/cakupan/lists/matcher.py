@@ -246,3 +246,46 @@ def _quarantined(wh, import_id: str, source: str, period: str, schema: pa.Schema
     cols["matched_at"] = pa.array([datetime.now(UTC).replace(tzinfo=None)] * n, pa.timestamp("us"))
     return pa.table([cols[f.name] for f in schema], schema=schema)
 
+
+
+@dataclass
+class Explanation:
+    source: str
+    model_id: str
+    rules: list[dict]
+    """Per blocking rule: candidate pairs, probabilistic matches it reaches, their share."""
+    pairs: list[dict]
+    """Per explained row: row number, total weight, and each comparison's level and weight."""
+
+
+def explain_match(wh, source: str, rows: list[int] | None = None, limit: int = 5) -> Explanation:
+    """Why the latest match of ``source`` linked what it linked: the blocking rules' reach,
+    and for ``rows`` (default: the first ``limit`` probabilistic matches) each comparison."""
+    from cakupan.matching import explain as ex
+
+    import_id = latest_import(wh, source)
+    if not wh.has(MATCHES):
+        raise MatchError(f"daftar '{source}' belum dicocokkan: jalankan dulu cakupan lists match --source {source}")
+    people, _ = people_index(wh)
+    model_id, weights = model_for(wh, source)
+    list_rows = wh.table(LIST_ROWS).filter(ibis._.import_id == import_id)
+    ids = wh.to_arrow(pp.list_identity(list_rows, _regions(wh)))
+    right = wh.to_arrow(people.select(*pp.IDENTITY))
+    raw = wh.con.con
+    matched = raw.execute(f"SELECT DISTINCT row_key AS unique_id, nik AS person FROM {MATCHES} WHERE import_id = ? "
+                          "AND decision = 'MATCH' AND reason_code = 'probabilistic'", [import_id]).to_arrow_table()
+    rules = ex.rule_summary(prob.blocked_pairs(ids, right), matched)
+    if rows:
+        marks = ", ".join("?" * len(rows))
+        got = raw.execute(f"SELECT row_number, row_key, nik FROM {MATCHES} WHERE import_id = ? AND row_number IN "
+                          f"({marks}) AND row_key IS NOT NULL AND nik IS NOT NULL ORDER BY row_number",
+                          [import_id, *rows]).fetchall()
+    else:
+        got = raw.execute(f"SELECT row_number, row_key, nik FROM {MATCHES} WHERE import_id = ? AND decision = 'MATCH' "
+                          f"AND reason_code = 'probabilistic' ORDER BY row_number LIMIT {int(limit)}",
+                          [import_id]).fetchall()
+    by_pair = {(k, n): r for r, k, n in got}
+    pairs = ex.explain_pairs(ids, right, weights, list(by_pair))
+    for p in pairs:
+        p["row_number"] = by_pair[(p["unique_id"], p["person"])]
+    return Explanation(source, model_id, rules, sorted(pairs, key=lambda p: p["row_number"]))

@@ -33,27 +33,35 @@ _REG = "l.regency_key = r.regency_key"
 _DIS = "l.district_key = r.district_key"
 _YEAR_OR_DAY = ("(year(l.birth_date) = year(r.birth_date) OR (month(l.birth_date) = month(r.birth_date) "
                 "AND day(l.birth_date) = day(r.birth_date)))")
+
+
+def _initials(left: str, right: str) -> str:
+    return f"substr(l.name_{left}, 1, 1) = substr(r.name_{right}, 1, 1)"
+
+
 BLOCKING = [
     # 0-1 the whole name (as written, or its words in any order) and the birth date
     "l.name_key = r.name_key AND l.birth_date = r.birth_date",
     "l.name_sorted = r.name_sorted AND l.birth_date = r.birth_date",
-    # 2-5 one word of the name with the birth date, in the same regency: the other word
-    # missing, abbreviated or misspelt; given and family name swapped; a single name
-    f"l.name_first = r.name_first AND l.birth_date = r.birth_date AND {_REG}",
-    f"l.name_last = r.name_last AND l.birth_date = r.birth_date AND {_REG}",
-    f"l.name_first = r.name_last AND l.birth_date = r.birth_date AND {_REG}",
-    f"l.name_last = r.name_first AND l.birth_date = r.birth_date AND {_REG}",
+    # 2-5 one word of the name with the birth date, in the same regency or with the other
+    # word's initial: the other word missing, abbreviated or misspelt; given and family name
+    # swapped; a single name
+    f"l.name_first = r.name_first AND l.birth_date = r.birth_date AND ({_REG} OR {_initials('last', 'last')})",
+    f"l.name_last = r.name_last AND l.birth_date = r.birth_date AND ({_REG} OR {_initials('first', 'first')})",
+    f"l.name_first = r.name_last AND l.birth_date = r.birth_date AND ({_REG} OR {_initials('last', 'first')})",
+    f"l.name_last = r.name_first AND l.birth_date = r.birth_date AND ({_REG} OR {_initials('first', 'last')})",
     # 6 the whole name with day and month swapped
     "l.name_key = r.name_key AND l.birth_alt = r.birth_date",
     # 7 the birth date in the same district, whatever the name (typos in every word)
     f"l.birth_date = r.birth_date AND {_DIS}",
-    # 8-9 a mistyped or missing birth date: the name's words in the same district or village
-    f"l.name_sorted = r.name_sorted AND {_DIS}",
+    # 8-9 a mistyped birth date: the name's words in the same district (with the birth year or
+    # day and month: a common name is written by many in a district) or the same village
+    f"l.name_sorted = r.name_sorted AND {_DIS} AND {_YEAR_OR_DAY}",
     "l.name_sorted = r.name_sorted AND l.village_key = r.village_key",
     # 10 the phonetic key of both words in the same regency, with the birth year or day and month
     f"l.name_phon = r.name_phon AND {_REG} AND {_YEAR_OR_DAY}",
-    # 11 the first three letters of both words in the same district
-    f"l.name_pre = r.name_pre AND {_DIS}",
+    # 11 the first three letters of both words in the same district, birth year or day and month
+    f"l.name_pre = r.name_pre AND {_DIS} AND {_YEAR_OR_DAY}",
     # 12 one word with the birth year and month in the same district (the day mistyped)
     (f"l.name_first = r.name_first AND {_DIS} AND year(l.birth_date) = year(r.birth_date) "
      "AND month(l.birth_date) = month(r.birth_date)"),
@@ -61,17 +69,19 @@ BLOCKING = [
     # both words with the birth date, anywhere
     "l.name_pre = r.name_pre AND l.birth_date = r.birth_date",
     "l.name_phon = r.name_phon AND l.birth_date = r.birth_date",
-    # 15 the birth date wrong and the place moved within the regency: the name's words
-    f"l.name_sorted = r.name_sorted AND {_REG}",
+    # 15 the birth date mistyped and the place moved within the regency: the name's words,
+    # birth year or day and month
+    f"l.name_sorted = r.name_sorted AND {_REG} AND {_YEAR_OR_DAY}",
 ]
 RULE_LABELS = [
-    "nama + tanggal lahir", "kata nama (urutan bebas) + tanggal lahir", "nama depan + tanggal lahir + kabupaten",
-    "nama belakang + tanggal lahir + kabupaten", "nama depan = belakang + tanggal lahir + kabupaten",
-    "nama belakang = depan + tanggal lahir + kabupaten", "nama + tanggal dan bulan tertukar",
-    "tanggal lahir + kecamatan", "kata nama (urutan bebas) + kecamatan", "kata nama (urutan bebas) + desa",
-    "bunyi nama + kabupaten + tahun atau hari-bulan lahir", "3 huruf awal kedua kata + kecamatan",
+    "nama + tanggal lahir", "kata nama (urutan bebas) + tanggal lahir", "nama depan + tanggal lahir + kabupaten atau inisial",
+    "nama belakang + tanggal lahir + kabupaten atau inisial",
+    "nama depan = belakang + tanggal lahir + kabupaten atau inisial",
+    "nama belakang = depan + tanggal lahir + kabupaten atau inisial", "nama + tanggal dan bulan tertukar",
+    "tanggal lahir + kecamatan", "kata nama (urutan bebas) + kecamatan + tahun atau hari-bulan lahir", "kata nama (urutan bebas) + desa",
+    "bunyi nama + kabupaten + tahun atau hari-bulan lahir", "3 huruf awal kedua kata + kecamatan + tahun atau hari-bulan lahir",
     "nama depan + kecamatan + tahun dan bulan lahir", "3 huruf awal kedua kata + tanggal lahir",
-    "bunyi nama + tanggal lahir", "kata nama (urutan bebas) + kabupaten",
+    "bunyi nama + tanggal lahir", "kata nama (urutan bebas) + kabupaten + tahun atau hari-bulan lahir",
 ]
 # the fields of a pair that agreed: the comparisons that added weight for a match
 AGREEMENT = [("nik", "nik"), ("given", "nama depan"), ("family", "nama belakang"), ("birth_date", "tgl_lahir"),
@@ -94,15 +104,15 @@ def comparisons() -> list:
             cll.NullLevel("nik"), cll.ExactMatchLevel("nik"),
             cll.DamerauLevenshteinLevel("nik", 1), cll.ElseLevel()]),
         cl.CustomComparison(output_column_name="given", comparison_levels=[
-            cll.NullLevel("name_first"), sorted_same,
-            cll.ExactMatchLevel("name_first", term_frequency_adjustments=True),
+            cll.NullLevel("name_first"), cll.ExactMatchLevel("name_first", term_frequency_adjustments=True),
+            sorted_same,
             cll.CustomLevel('"name_first_l" = "name_last_r" OR "name_last_l" = "name_first_r"',
                             "given and family name swapped"),
             cll.JaroWinklerLevel("name_first", 0.92), cll.JaroWinklerLevel("name_first", 0.8),
             cll.ElseLevel()]),
         cl.CustomComparison(output_column_name="family", comparison_levels=[
-            cll.NullLevel("name_rest"), sorted_same,
-            cll.ExactMatchLevel("name_rest", term_frequency_adjustments=True),
+            cll.NullLevel("name_rest"), cll.ExactMatchLevel("name_rest", term_frequency_adjustments=True),
+            sorted_same,
             cll.JaroWinklerLevel("name_rest", 0.92), cll.JaroWinklerLevel("name_rest", 0.8),
             cll.ElseLevel()]),
         cl.CustomComparison(output_column_name="birth_date", comparison_levels=[
@@ -191,7 +201,7 @@ def absent_fields(table: pa.Table) -> set[str]:
 EM_KEYS = (("birth_date", "district_key"), ("name_sorted", "district_key"), ("name_first", "birth_date"))
 
 
-def training_sample(left: pa.Table, right: pa.Table, max_left: int = 20_000, max_right: int = 300_000,
+def training_sample(left: pa.Table, right: pa.Table, max_left: int = 5_000, max_right: int = 100_000,
                     seed: int = 1) -> tuple[pa.Table, pa.Table]:
     """A sample to train on that keeps training time bounded on big lists and registries: at
     most ``max_left`` list identities, and the registry people that share an EM blocking key
@@ -230,6 +240,11 @@ def train(left: pa.Table, right: pa.Table, seed: int = 1, max_pairs: float = 2e6
     return regularise(linker.misc.save_model_to_json(), prior or default_model(), absent_fields(left))
 
 
+ELSE_FLOORS = {"place": 0.05}
+"""The least m of a comparison's ELSE level: a partner list writes where a person lives
+now, the registry where they lived when registering."""
+
+
 def _weight(level: dict) -> float:
     return math.log2(level["m_probability"] / level["u_probability"])
 
@@ -242,7 +257,11 @@ def regularise(model: dict, prior: dict | None = None, absent: set[str] = frozen
     - A level the training did not observe (m or u missing: random sampling never sees two
       people share a NIK, EM never sees a pair on a level) keeps the prior's value; without
       a prior level it is neutral (m = u, weight 0) — never a free bonus.
-    - A value estimated as 0 is floored, so one typo costs a finite weight.
+    - A value estimated as 0 is floored, so one typo costs a finite weight; a near
+      agreement (a typo level, a fuzzy place) the training barely saw (m at the floor) is
+      neutral rather than a penalty.
+    - Some disagreements happen to true matches more than a clean training list shows:
+      :data:`ELSE_FLOORS` (people move; the registry keeps the village they registered in).
     - A disagreement (the ELSE level) never adds weight: if training made it positive, the
       prior's level is kept, else it is made neutral.
     """
@@ -267,8 +286,13 @@ def regularise(model: dict, prior: dict | None = None, absent: set[str] = frozen
             if level["m_probability"] is None or level["u_probability"] is None:
                 observed = level["m_probability"] or level["u_probability"] or 0.5
                 level["m_probability"] = level["u_probability"] = max(observed, u_floor)
+            unobserved = level["m_probability"] <= m_floor
             level["m_probability"] = max(level["m_probability"], m_floor)
             level["u_probability"] = max(level["u_probability"], u_floor)
+            if level["sql_condition"] != "ELSE" and unobserved and _weight(level) < 0:
+                level["m_probability"] = level["u_probability"]
+            if level["sql_condition"] == "ELSE" and name in ELSE_FLOORS:
+                level["m_probability"] = max(level["m_probability"], ELSE_FLOORS[name])
             if level["sql_condition"] == "ELSE" and _weight(level) > 0:
                 if was is not None and _weight(was) <= 0:
                     level.update(m_probability=was["m_probability"], u_probability=was["u_probability"])

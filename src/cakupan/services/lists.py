@@ -139,6 +139,19 @@ def _row_numbers(wh, scope: Scope, source: str) -> set[int] | None:
     return set(wh.to_arrow(scoped_rows(wh, scope, import_id).select("row_number"))["row_number"].to_pylist())
 
 
+def explain(wh, scope: Scope, source: str, rows: list[int] | None = None):
+    """Why the latest match linked what it linked: each blocking rule's reach and, for
+    ``rows`` (default: the first probabilistic matches), every comparison's weight."""
+    from cakupan.lists.matcher import explain_match
+
+    _guard(scope, source)
+    allowed = _row_numbers(wh, scope, source)
+    why = _run(explain_match, wh, source, rows or None)
+    if allowed is not None:  # rows outside the caller's regions are not explained
+        why.pairs = [p for p in why.pairs if p["row_number"] in allowed]
+    return why
+
+
 @dataclass
 class Leads:
     source: str
