@@ -72,8 +72,10 @@ def lists(wh, scope: Scope) -> list[ListInfo]:
         return []
     imports = wh.to_arrow(wh.table(LIST_IMPORTS).order_by(ibis.desc("imported_at"))).to_pylist()
     outcomes: dict[str, dict[str, int]] = {}
+    matched: set[str] = set()
     if wh.has(MATCHES):
         m = wh.table(MATCHES)
+        matched = set(wh.to_arrow(m.select("import_id").distinct())["import_id"].to_pylist())
         if scope.regions is not None:  # outcomes counted over the rows inside the caller's regions
             from cakupan.lists.importer import LIST_ROWS
 
@@ -92,7 +94,7 @@ def lists(wh, scope: Scope) -> list[ListInfo]:
             continue
         out[r["source"]] = ListInfo(r["source"], r["import_id"], Path(r["file"]).name, r["rows_read"],
                                     r["accepted"], r["quarantined"], r["imported_at"], 0,
-                                    r["import_id"] in outcomes, outcomes.get(r["import_id"], {}))
+                                    r["import_id"] in matched, outcomes.get(r["import_id"], {}))
     for info in out.values():
         info.versions = versions[info.source]
     return sorted(out.values(), key=lambda i: i.source)

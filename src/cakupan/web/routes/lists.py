@@ -151,6 +151,7 @@ def daftar_leads(request: Request, wh: WH, scope: ScopeDep, source: SourceP, kin
                  pii: bool = False):
     from cakupan.lists import leads_export as ex
 
+    _info(wh, scope, source)
     result = svc.leads(wh, scope, source, pii)
     with tempfile.TemporaryDirectory() as tmp:
         path = FsPath(tmp) / f"prospek.{kind}"
