@@ -120,6 +120,11 @@ def leads(
         ex.write_xlsx(result.rows, path, result.personal_data, result.summary, result.counts)
     else:
         ex.write_csv(result.rows, path, result.personal_data)
+    if result.personal_data:  # an unmasked export leaves a trace in the audit log
+        from cakupan.cli.users import audit_cli
+
+        audit_cli(warehouse, "export-unmasked", f"lists leads --source {source}",
+                  {"source": source, "format": format.value, "file": path.name}, len(result.rows), path.read_bytes())
     console.print(result.summary)
     console.print(f"Ditulis: {path} ({n(len(result.rows))} baris prospek"
                   + ("" if result.personal_data else "; data pribadi disamarkan, tambahkan --show-pii untuk petugas") + ")")

@@ -11,6 +11,7 @@ import pyarrow as pa
 from cakupan.matching.leads import LEAD_OUTCOMES, SHEETS
 from cakupan.matching.outcomes import OUTCOMES, REASONS
 from cakupan.reports.privacy import mask_name, mask_nik, mask_phone
+from cakupan.reports.tables import safe_cell
 
 HEADERS = {
     "regency": "Kabupaten/Kota", "district": "Kecamatan", "village": "Desa/Kelurahan",
@@ -49,7 +50,7 @@ def write_csv(rows: list[dict], path: Path, show_pii: bool) -> None:
         w = csv.writer(f)
         w.writerow([HEADERS[c] for c in cols])
         for r in rows:
-            w.writerow(["" if r.get(c) is None else r[c] for c in cols])
+            w.writerow(["" if r.get(c) is None else safe_cell(r[c]) for c in cols])
 
 
 def write_xlsx(rows: list[dict], path: Path, show_pii: bool, summary: str,
@@ -78,7 +79,7 @@ def write_xlsx(rows: list[dict], path: Path, show_pii: bool, summary: str,
             cell.font = Font(bold=True)
         for r in rows:
             if r["status_code"] == code:
-                sheet.append([r.get(c) for c in cols])
+                sheet.append([safe_cell(r.get(c)) for c in cols])
         for i, c in enumerate(cols, start=1):
             sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = 22 if c != "reason" else 48
         sheet.freeze_panes = "A2"

@@ -13,6 +13,7 @@ from cakupan.coverage import percent
 from cakupan.regions import dotted, region_name
 from cakupan.reports import format as fmt
 from cakupan.reports.privacy import mask_rows
+from cakupan.reports.tables import safe_cell
 from cakupan.sponsorship import STATUSES
 
 PEOPLE = ["rank", "nik", "name", "village_code", "occupation", "phone", "score", "village_coverage", "status"]
@@ -119,7 +120,8 @@ def write_plan_xlsx(plan, path: Path, lang: str, show_pii: bool) -> None:
         for cell in sh[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sh.append([float(v) if v.__class__.__name__ == "Decimal" else v for v in (row.get(k) for k in head)])
+            sh.append([float(v) if v.__class__.__name__ == "Decimal" else safe_cell(v)
+                       for v in (row.get(k) for k in head)])
 
     people_head = {k: HEAD[k] for k in PEOPLE}
     sheet("Terpilih" if lang == "id" else "Selected", people_head, people_rows(plan, show_pii, lang, True))

@@ -72,12 +72,23 @@ def _plain(value):
     return value
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A text cell a spreadsheet will not run as a formula (``=``, ``+``, ``-``, ``@`` at the
+    start get a leading apostrophe); numbers and everything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(report.columns)
     for row in report.rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in report.columns])
+        writer.writerow(["" if row.get(c) is None else safe_cell(row.get(c)) for c in report.columns])
     return out.getvalue()
 
 
@@ -105,7 +116,7 @@ def to_xlsx(report: Report, path: Path, lang: str = "id") -> None:
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in report.rows:
-        ws.append([_plain(row.get(c)) if report.kinds[c] != "bool" else
+        ws.append([safe_cell(_plain(row.get(c))) if report.kinds[c] != "bool" else
                    (None if row.get(c) is None else fmt.label("yes" if row.get(c) else "no", lang))
                    for c in report.columns])
     for col, c in enumerate(report.columns, start=1):
@@ -116,5 +127,5 @@ def to_xlsx(report: Report, path: Path, lang: str = "id") -> None:
         ws.column_dimensions[ws.cell(row=2, column=col).column_letter].width = 18
     ws.append([])
     for note in report.notes:
-        ws.append([note])
+        ws.append([safe_cell(note)])
     wb.save(path)

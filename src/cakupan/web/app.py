@@ -63,9 +63,9 @@ def create_app(settings: Settings, upload_limit: int = 200 * 1024 * 1024, store=
     app.state.plans = {}
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    from cakupan.web.routes import api, jobs, leads, lists, pages, sponsor, uploads
+    from cakupan.web.routes import admin, api, jobs, leads, lists, pages, sponsor, uploads
 
-    for module in (pages, lists, sponsor, uploads, jobs, leads):
+    for module in (pages, lists, sponsor, uploads, jobs, leads, admin):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api/v1")
     access.install(app)

@@ -14,7 +14,7 @@ from cakupan.services import NotFound
 from cakupan.services import imports as imports_svc
 from cakupan.services import lists as svc
 from cakupan.web.access import declare
-from cakupan.web.deps import WH, LangDep, ScopeDep, jobs_owner
+from cakupan.web.deps import WH, LangDep, ScopeDep, audit_unmasked, jobs_owner
 from cakupan.web.routes.pages import page
 from cakupan.web.routes.uploads import save_upload
 
@@ -110,8 +110,11 @@ def daftar_detail(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, sour
     pending = [{**r, "name_masked": mask_name(r["name"]) or "-", "registry_masked": mask_name(r["registry_name"]) or "-"}
                for r in (svc.pending(wh, scope, source) if info.matched else [])]
     jobs = [j for j in request.app.state.jobs.recent(None, 30, jobs_owner(request)) if source in j.title][:5]
-    return page(request, "daftar_detail.html", "daftar", lang, periods=[], info=info, quarantine=quarantine,
-                leads=leads, pending=pending, jobs=jobs, offset=offset, source=source, pii=pii)
+    response = page(request, "daftar_detail.html", "daftar", lang, periods=[], info=info, quarantine=quarantine,
+                    leads=leads, pending=pending, jobs=jobs, offset=offset, source=source, pii=pii)
+    if leads is not None and leads.personal_data:
+        audit_unmasked(request, "view-unmasked", len(leads.rows), response.body, source=source)
+    return response
 
 
 @router.post("/daftar/{source}/cocokkan")
@@ -162,6 +165,8 @@ def daftar_leads(request: Request, wh: WH, scope: ScopeDep, source: SourceP, kin
             ex.write_csv(result.rows, path, result.personal_data)
             media = "text/csv; charset=utf-8"
         body = path.read_bytes()
+    if result.personal_data:
+        audit_unmasked(request, "export-unmasked", len(result.rows), body, source=source, format=kind)
     return Response(body, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="prospek-{source}.{kind}"'})
 
