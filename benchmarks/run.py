@@ -1,6 +1,7 @@
 """`make bench`: cakupan against named baselines, measured in the same run.
 
-1. Synthetic generation of the scale-1.0 registry (goal <= 60 s), with peak memory.
+1. Synthetic generation of the scale-1.0 registry (goal <= 30 s, peak <= 3 GB) against DuckDB
+   filling a random table of the same rows and columns in one SQL statement.
 2. Coverage cube (regency x segment x month, 2019-01..2021-11) through cakupan (Ibis on
    DuckDB) against one hand-written DuckDB SQL query over the same tables (goal <= 1.5x).
 3. Coverage by province for 2021-11, the same way.
@@ -14,7 +15,10 @@
 7. A 1,000,000-row noisy partner list matched end to end against Splink alone, with
    precision, recall and F1 against the list's truth (benchmarks/matching.py).
 
-Each stage runs in a fresh process so its peak memory (max RSS) is its own.
+Each stage runs in a fresh process so its peak memory (max RSS) is its own. Every stage
+prints its ratio against its baseline with the machine's cores and memory
+(benchmarks/record.py), and the run is written as JSON to benchmarks/out/bench-<time>.json
+and latest.json: `python benchmarks/compare.py OLD.json NEW.json` compares two runs.
 Environment: BENCH_SCALE (default 1.0), BENCH_REPEAT (default 3), BENCH_DIR (default
 benchmarks/out).
 """
@@ -32,6 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import record  # noqa: E402  (benchmarks/record.py, beside this file)
+
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 OUT = Path(os.environ.get("BENCH_DIR", Path(__file__).resolve().parent / "out"))
@@ -41,6 +47,42 @@ FIRST, LAST = "2019-01", "2021-11"
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+RANDOM_TABLE = """
+create or replace table t as
+select 10000000000 + i * 7919 as kpj_n, cast(kpj_n as varchar) as kpj,
+       lpad(cast(3300000000000000 + (hash(i) % 999999999999) as varchar), 16, '0') as nik,
+       list_extract(['Agus','Sri','Budi','Siti','Joko','Dewi'], 1 + (hash(i, 1) % 6)::int) || ' ' ||
+       list_extract(['Santoso','Lestari','Wibowo','Rahayu'], 1 + (hash(i, 2) % 4)::int) as name,
+       date '1957-01-01' + cast(hash(i, 3) % 17000 as int) as birth_date,
+       case when hash(i, 4) % 100 < 42 then 'P' else 'L' end as sex,
+       cast(3301000000 + hash(i, 5) % 99999999 as varchar) as village_code,
+       list_extract(['PU','BPU','JAKON','PMI'], 1 + (hash(i, 6) % 4)::int) as segment,
+       list_extract(['UMKM','INFORMAL','PROYEK'], 1 + (hash(i, 7) % 3)::int) as sub_segment,
+       case when hash(i, 8) % 4 = 0 then 'pedagang' end as occupation,
+       cast(10000000 + hash(i, 9) % 216000 as varchar) as npp,
+       cast(1000000 + hash(i, 10) % 4000000 as bigint) as wage,
+       'JKK,JKM' as programmes,
+       date '2008-01-01' + cast(hash(i, 11) % 5000 as int) as registered_date,
+       '2021-' || lpad(cast(1 + hash(i, 12) % 11 as varchar), 2, '0') as last_paid_month,
+       'EMPLOYER' as sponsor_type
+from range({n}) r(i) order by registered_date
+"""
+
+
+def stage_synth_baseline(queue, n: int) -> None:
+    """The floor for generating the registry: DuckDB filling a table of the same rows and
+    columns with hash-random values in one SQL statement (no calibration, no consistency
+    between NIK, birth date and sex), sorted by registration date as the registry is."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
+    t = time.perf_counter()
+    con.execute(RANDOM_TABLE.format(n=n))
+    seconds = time.perf_counter() - t
+    queue.put({"seconds": seconds, "peak_mb": _peak_mb(), "rows": con.execute("select count(*) from t").fetchone()[0]})
 
 
 def stage_synth(queue) -> None:
@@ -141,20 +183,26 @@ def main() -> None:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     print(f"machine: {cpus} cores, {mem:.0f} GiB, Python {platform.python_version()}; "
           f"scale {SCALE}, median of {REPEAT} runs")
+    record.start()
     synth = run(stage_synth)
+    floor = run(stage_synth_baseline, synth["rows"])
     print(f"\n[synth] {synth['rows']:,} memberships generated in {synth['generate_s']:.1f} s "
-          f"(goal <= 60 s: {'OK' if synth['generate_s'] <= 60 else 'MISSED'}), "
-          f"written in {synth['write_s']:.1f} s; peak memory {synth['generate_peak_mb']:,.0f} MB")
+          f"(goal <= 30 s: {'OK' if synth['generate_s'] <= 30 else 'MISSED'}), "
+          f"written in {synth['write_s']:.1f} s; peak memory {synth['generate_peak_mb']:,.0f} MB "
+          f"(goal <= 3,000 MB: {'OK' if synth['generate_peak_mb'] <= 3000 else 'MISSED'})")
+    record.record("synth", "generate", synth["generate_s"], "DuckDB random table of the same shape",
+                  floor["seconds"], extra={"rows": synth["rows"], "peak_mb": synth["generate_peak_mb"],
+                                           "write_s": synth["write_s"], "goal_s": 30,
+                                           "baseline_peak_mb": floor["peak_mb"]})
     for which, goal in (("cube", 1.5), ("province", 1.5), ("potential", 1.5), ("flows", 1.5)):
         ours = run(stage_query, which, "cakupan")
         base = run(stage_query, which, "sql")
         same = ours["result"] == base["result"]
-        ratio = ours["seconds"] / base["seconds"]
-        print(f"\n[{which}] cakupan (Ibis on DuckDB) {ours['seconds']:.2f} s, peak {ours['peak_mb']:,.0f} MB"
-              f"\n[{which}] baseline: hand-written DuckDB SQL {base['seconds']:.2f} s, "
-              f"peak {base['peak_mb']:,.0f} MB"
-              f"\n[{which}] ratio cakupan / baseline = {ratio:.2f}x (goal <= {goal}x: "
-              f"{'OK' if ratio <= goal else 'MISSED'}); identical results: {same}")
+        print(f"\n[{which}] cakupan (Ibis on DuckDB) {ours['seconds']:.2f} s, peak {ours['peak_mb']:,.0f} MB; "
+              f"baseline: hand-written DuckDB SQL {base['seconds']:.2f} s, peak {base['peak_mb']:,.0f} MB; "
+              f"identical results: {same}")
+        record.record(which, "query", ours["seconds"], "hand-written DuckDB SQL", base["seconds"], goal=goal,
+                      extra={"identical": same, "peak_mb": ours["peak_mb"]})
         if not same:
             sys.exit(f"{which}: cakupan and the SQL baseline disagree")
     run(stage_sponsor)
@@ -166,6 +214,8 @@ def main() -> None:
     import matching
 
     matching.main()
+    path = record.finish({"scale": SCALE, "repeat": REPEAT})
+    print(f"\nresults: {path} (compare two runs: python benchmarks/compare.py OLD NEW)")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pyarrow as pa
+from record import record
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 OUT = Path(os.environ.get("BENCH_DIR", Path(__file__).resolve().parent / "out"))
@@ -102,6 +103,10 @@ def main() -> None:
     print(f"[sponsor] objective (total priority score): cakupan {ours_score:,.1f} vs baseline "
           f"{base_score:,.1f} = {ours_score / base_score:.3f}x "
           f"({'OK' if ours_score >= base_score - 1e-6 else 'WORSE'}); budget respected: {spent <= BUDGET}")
+    record("sponsor", "plan time", ours_s, "list-order greedy", base_s,
+           extra={"candidates": POOL, "selected": selected.height, "peak_mb": peak})
+    record("sponsor", "priority score", ours_score, "list-order greedy", base_score, unit="points",
+           lower_is_better=False, goal=1.0, extra={"budget_respected": spent <= BUDGET})
     wh.close()
 
 
