@@ -150,7 +150,13 @@ def review(
         if row is None:
             _show_pending(call(svc.pending, wh, EVERYONE, source))
             return
-        decided = call(svc.decide, wh, EVERYONE, source, row, accept, nik, note)
+        from cakupan.cli.users import open_app_store
+
+        store = open_app_store(warehouse)
+        try:
+            decided = call(svc.decide, wh, EVERYONE, source, row, accept, nik, note, store)
+        finally:
+            store.close()
     console.print(f"Baris {row}: {'diterima' if accept else 'ditolak'} "
                   f"(NIK {mask(decided.nik)}); keputusan disimpan dan selalu dipakai.")
     _print_match(decided.rematch)

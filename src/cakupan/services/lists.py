@@ -190,17 +190,22 @@ class Decision:
 
 
 def decide(wh, scope: Scope, source: str, row: int, accept: bool, nik: str | None = None,
-           note: str | None = None) -> Decision:
-    """Keep a reviewer's decision (honoured on every later run of any list), then match the
-    list again."""
+           note: str | None = None, store=None) -> Decision:
+    """Keep a reviewer's decision (honoured on every later run of any list; in the app
+    ``store`` too, when given, as its durable home), then match the list again."""
     from cakupan.lists.matcher import Thresholds, match_list
-    from cakupan.lists.review import record
+    from cakupan.lists.review import _row, record
 
     _guard(scope, source)
     inside = _row_numbers(wh, scope, source)
     if inside is not None and row not in inside:
         raise NotFound(f"baris {row} tidak ada di versi terakhir daftar '{source}'")
     decided = _run(record, wh, source, row, "accept" if accept else "reject", nik, note)
+    if store is not None:
+        from cakupan.services import reviews
+
+        reviews.keep(store, _run(_row, wh, source, row)["row_key"], decided.nik, "accept" if accept else "reject",
+                     note, source, row, scope.who)
     report = _run(match_list, wh, source, decided.period, Thresholds())
     return Decision(row, accept, decided.nik, report)
 

@@ -134,12 +134,12 @@ def daftar_review(request: Request, wh: WH, scope: ScopeDep, source: SourceP,
                   row: Annotated[int, Form(ge=1)], decision: Annotated[Literal["accept", "reject"], Form()],
                   note: Annotated[str, Form(max_length=500)] = ""):
     _info(wh, scope, source)
-    hub = request.app.state.hub
+    hub, store = request.app.state.hub, request.app.state.store
 
     def work(progress):
         progress(0.1, "menyimpan keputusan")
         with hub.writer() as w:
-            d = svc.decide(w, scope, source, row, decision == "accept", None, note or None)
+            d = svc.decide(w, scope, source, row, decision == "accept", None, note or None, store)
         return {"next": f"/daftar/{source}#periksa", "row": row, "decision": decision,
                 "counts": d.rematch.counts}
 
