@@ -261,6 +261,10 @@ def test_posts_on_outside_objects_are_refused(world):
                             follow_redirects=False)
             assert r.status_code == 404, (role, source, target, r.status_code)
             cases += 1
+    for role in ("mitra_b", "analis", "cabang", "agen"):  # seeing a list is not owning it
+        r = client.post(f"/daftar/{lists['mitra_a']}/hapus", headers=world["headers"][role], follow_redirects=False)
+        assert r.status_code == 404, (role, r.status_code)
+        cases += 1
     for role in ("mitra_b", "analis", "cabang", "agen"):
         r = client.post(f"/sponsor/rencana/{plans['mitra_a']}/simpan", data={"name": "curian"},
                         headers=world["headers"][role], follow_redirects=False)

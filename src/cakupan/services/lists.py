@@ -44,6 +44,12 @@ def import_list(wh, scope: Scope, path: Path, source: str, segment: str | None =
     if not source or not source.strip():
         raise ServiceError("beri nama daftar (--source), misalnya pasar-johar-2022")
     _guard(scope, source)
+    from cakupan.services.list_deletion import deleted_imports
+
+    gone = deleted_imports(wh)
+    if gone and not replace and wh.has("list_imports"):  # a deleted list's file may come again
+        ids = wh.to_arrow(wh.table("list_imports").filter(ibis._.source == source).select("import_id"))
+        replace = bool(ids.num_rows) and set(ids["import_id"].to_pylist()) <= gone
     overrides = _run(parse_overrides, columns)
     return _run(run, wh, path, source, segment.upper() if segment else None, occupation, overrides, sheet,
                 replace=replace)
@@ -86,9 +92,14 @@ def lists(wh, scope: Scope) -> list[ListInfo]:
             m = m.semi_join(inside, [m.import_id == inside.import_id, m.row_number == inside.row_number])
         for r in wh.to_arrow(m.group_by("import_id", "outcome").agg(n=m.row_number.count())).to_pylist():
             outcomes.setdefault(r["import_id"], {})[r["outcome"]] = r["n"]
+    from cakupan.services.list_deletion import deleted_imports
+
+    gone = deleted_imports(wh)
     out: dict[str, ListInfo] = {}
     versions: dict[str, int] = {}
     for r in imports:
+        if r["import_id"] in gone:  # a deleted list: its counts stay in the import history only
+            continue
         versions[r["source"]] = versions.get(r["source"], 0) + 1
         if r["source"] in out or not scope.may_see_source(r["source"]):
             continue

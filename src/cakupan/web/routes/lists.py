@@ -110,8 +110,11 @@ def daftar_detail(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, sour
     pending = [{**r, "name_masked": mask_name(r["name"]) or "-", "registry_masked": mask_name(r["registry_name"]) or "-"}
                for r in (svc.pending(wh, scope, source) if info.matched else [])]
     jobs = [j for j in request.app.state.jobs.recent(None, 30, jobs_owner(request)) if source in j.title][:5]
+    from cakupan.services.list_deletion import may_delete
+
     response = page(request, "daftar_detail.html", "daftar", lang, periods=[], info=info, quarantine=quarantine,
-                    leads=leads, pending=pending, jobs=jobs, offset=offset, source=source, pii=pii)
+                    leads=leads, pending=pending, jobs=jobs, offset=offset, source=source, pii=pii,
+                    may_delete=may_delete(request.app.state.store, scope, source))
     if leads is not None and leads.personal_data:
         audit_unmasked(request, "view-unmasked", len(leads.rows), response.body, source=source)
     return response
@@ -145,6 +148,31 @@ def daftar_review(request: Request, wh: WH, scope: ScopeDep, source: SourceP,
 
     job = request.app.state.jobs.submit("list-review", f"Pemeriksaan baris {row} daftar {source}", work,
                                         request.state.account.username)
+    return RedirectResponse(f"/pekerjaan/{job}", status_code=303)
+
+
+@router.post("/daftar/{source}/hapus")
+@declare("list")
+def daftar_delete(request: Request, wh: WH, scope: ScopeDep, source: SourceP):
+    """Delete a list (its owner or an admin): rows, quarantine, outcomes and leads go; the
+    import history keeps its counts; the deletion is in the audit log."""
+    from cakupan.services.list_deletion import may_delete
+
+    _info(wh, scope, source)
+    hub, store = request.app.state.hub, request.app.state.store
+    if not may_delete(store, scope, source):
+        raise NotFound(f"tidak ada daftar bernama '{source}'")
+    path = request.url.path
+
+    def work(progress):
+        from cakupan.services.list_deletion import delete_list
+
+        with hub.writer() as w:
+            d = delete_list(w, store, scope, source, path)
+        return {"next": "/daftar", "deleted": d.source, "rows": d.rows, "quarantined_rows": d.quarantined,
+                "outcomes": d.outcomes}
+
+    job = request.app.state.jobs.submit("list-delete", f"Hapus daftar {source}", work, request.state.account.username)
     return RedirectResponse(f"/pekerjaan/{job}", status_code=303)
 
 
