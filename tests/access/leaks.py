@@ -88,6 +88,7 @@ def leaks_in_csv(text: str, allowed: tuple[str, ...] | None) -> list[str]:
     header = rows[0]
     coded = [i for i, h in enumerate(header) if h.endswith("code") or h == "nik"]
     for row in rows[1:]:
+        row = [c[2:-1] if c.startswith('="') and c.endswith('"') else c for c in row]  # a NIK kept as text
         for i in coded:
             if i < len(row) and CODE_CELL.match(row[i]) and _bad_code(row[i], allowed):
                 found.append(f"csv {header[i]}={row[i]}")

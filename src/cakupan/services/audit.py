@@ -8,9 +8,7 @@ code path that changes a record.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import time
 from dataclasses import dataclass
@@ -116,12 +114,8 @@ def verify(store: Store) -> Verdict:
 
 def to_csv(items: list[Entry]) -> str:
     """The log as CSV, formula-safe (a cell never starts with = + - @)."""
-    from cakupan.reports.tables import safe_cell
+    from cakupan.reports.spreadsheet import csv_text
 
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["seq", "at", "username", "action", "route", "filters", "people", "file_hash"])
-    for e in items:
-        w.writerow([safe_cell(v) for v in (e.seq, e.at.isoformat(sep=" "), e.username, e.action, e.route,
-                                           json.dumps(e.filters, ensure_ascii=False), e.people, e.file_hash or "")])
-    return buf.getvalue()
+    return csv_text(["seq", "at", "username", "action", "route", "filters", "people", "file_hash"],
+                    ([e.seq, e.at.isoformat(sep=" "), e.username, e.action, e.route,
+                      json.dumps(e.filters, ensure_ascii=False), e.people, e.file_hash or ""] for e in items))

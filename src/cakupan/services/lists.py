@@ -35,9 +35,10 @@ def _run(fn, *args, **kwargs):
 
 def import_list(wh, scope: Scope, path: Path, source: str, segment: str | None = None,
                 occupation: str | None = None, columns: str | None = None, sheet: str | None = None,
-                replace: bool = False):
+                replace: bool = False, encoding: str | None = None, delimiter: str | None = None,
+                field_limit: int | None = None):
     """One version of a partner's list: every row kept, usable ones for matching, the rest
-    in quarantine with the reason."""
+    in quarantine with the reason; rows read = accepted + quarantined + skipped."""
     from cakupan.lists.columns import parse_overrides
     from cakupan.lists.importer import import_list as run
 
@@ -52,7 +53,7 @@ def import_list(wh, scope: Scope, path: Path, source: str, segment: str | None =
         replace = bool(ids.num_rows) and set(ids["import_id"].to_pylist()) <= gone
     overrides = _run(parse_overrides, columns)
     return _run(run, wh, path, source, segment.upper() if segment else None, occupation, overrides, sheet,
-                replace=replace)
+                replace=replace, encoding=encoding, delimiter=delimiter, field_limit=field_limit)
 
 
 @dataclass
@@ -111,17 +112,20 @@ def lists(wh, scope: Scope) -> list[ListInfo]:
     return sorted(out.values(), key=lambda i: i.source)
 
 
-def match(wh, scope: Scope, source: str, period: str = "2021-11", upper: float = 8.0, lower: float = 0.0,
-          progress=None):
+def match(wh, scope: Scope, source: str, period: str = "2021-11", upper: float = 4.0, lower: float = 0.0,
+          progress=None, model: str | None = None):
     """Match the latest version of a list: NIK first (checked against name and birth date),
-    then the probabilistic model; only new or changed rows are matched again."""
+    then the probabilistic model (``model``: an id from ``train``, or ``shipped``; default:
+    the latest trained on this list, else the shipped one); only new or changed rows are
+    matched again."""
     from cakupan.lists.matcher import Thresholds, match_list
 
     check_period(period)
     _guard(scope, source)
     if lower > upper:
         raise ServiceError("--lower must not be above --upper")
-    return _run(match_list, wh, source, period, Thresholds(upper=upper, lower=lower), progress=progress)
+    return _run(match_list, wh, source, period, Thresholds(upper=upper, lower=lower), progress=progress,
+                model=model)
 
 
 def scoped_rows(wh, scope: Scope, import_id: str):
