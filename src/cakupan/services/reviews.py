@@ -9,7 +9,7 @@ import time
 from datetime import datetime
 
 import pyarrow as pa
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cakupan.store import Store
@@ -26,6 +26,8 @@ def keep(store: Store, unique_id: str, nik: str, decision: str, note: str | None
     for attempt in range(50):
         try:
             with store.session() as s:
+                if store.engine.dialect.name == "postgresql":  # one writer per identity at a time
+                    s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": "review:" + unique_id})
                 s.execute(delete(ReviewDecision).where(ReviewDecision.unique_id == unique_id,
                                                        ReviewDecision.nik == nik))
                 if decision == "accept":
