@@ -85,3 +85,48 @@ def candidates(tmp_path_factory):
     path = d / "kandidat.csv"
     df.write_csv(path)
     return path
+
+
+# -- nothing the application logs during the suite carries personal data (NIK, phone) -------
+
+import logging  # noqa: E402
+import re  # noqa: E402
+
+_PII = re.compile(r"(?<!\d)(\d{16}|(?:\+62|62|0)8\d{8,11})(?!\d)")
+
+
+class _PiiSieve(logging.Handler):
+    """Every log record of the run, checked for a NIK or a phone number."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.seen, self.found = 0, []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record is still scanned as written
+            text = str(record.msg)
+        text += "\n" + (self.format(record) if record.exc_info else "")
+        self.seen += 1
+        if _PII.search(text):
+            self.found.append(f"{record.name}:{record.lineno}: {_PII.sub('<PII>', text)[:200]}")
+
+
+def pytest_configure(config):
+    sieve = _PiiSieve()
+    root = logging.getLogger()
+    root.addHandler(sieve)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+    config._pii_sieve = sieve
+
+
+def pytest_sessionfinish(session, exitstatus):
+    sieve = getattr(session.config, "_pii_sieve", None)
+    if sieve is None:
+        return
+    print(f"\nlog scan: {sieve.seen} log records, {len(sieve.found)} with a NIK or phone number")
+    if sieve.found:
+        print("\n".join(sieve.found[:20]))
+        session.exitstatus = 1

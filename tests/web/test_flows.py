@@ -67,6 +67,9 @@ def test_review_queue_decisions_are_kept(client, partner_list):
     assert job["status"] == "done", job
     after = [p["row_number"] for p in client.get("/api/v1/lists/pasar-periksa/review").json()["rows"]]
     assert row not in after
+    from cakupan.services import reviews                              # kept in the app store too
+    kept = [d for d in reviews.decisions(client.app.state.store) if d["source"] == "pasar-periksa"]
+    assert [(d["row_number"], d["decision"], d["reviewer"]) for d in kept] == [(row, "reject", "admin")]
 
 
 def test_a_bad_upload_fails_in_words(client, tmp_path):

@@ -171,6 +171,11 @@ def leads(
         ex.write_xlsx(result.rows, path, result.personal_data, result.summary, result.counts)
     else:
         ex.write_csv(result.rows, path, result.personal_data)
+    if result.personal_data:  # an unmasked export leaves a trace in the audit log
+        from cakupan.cli.users import audit_cli
+
+        audit_cli(warehouse, "export-unmasked", f"lists leads --source {source}",
+                  {"source": source, "format": format.value, "file": path.name}, len(result.rows), path.read_bytes())
     console.print(result.summary)
     console.print(f"Ditulis: {path} ({n(len(result.rows))} baris prospek"
                   + ("" if result.personal_data else "; data pribadi disamarkan, tambahkan --show-pii untuk petugas") + ")")
@@ -196,7 +201,13 @@ def review(
         if row is None:
             _show_pending(call(svc.pending, wh, EVERYONE, source))
             return
-        decided = call(svc.decide, wh, EVERYONE, source, row, accept, nik, note)
+        from cakupan.cli.users import open_app_store
+
+        store = open_app_store(warehouse)
+        try:
+            decided = call(svc.decide, wh, EVERYONE, source, row, accept, nik, note, store)
+        finally:
+            store.close()
     console.print(f"Baris {row}: {'diterima' if accept else 'ditolak'} "
                   f"(NIK {mask(decided.nik)}); keputusan disimpan dan selalu dipakai.")
     _print_match(decided.rematch)

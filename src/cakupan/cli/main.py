@@ -45,6 +45,7 @@ def _register_subcommands() -> None:
     app.add_typer(cli_lists.app, name="lists")
     app.command("serve")(cli_serve.serve)
     app.add_typer(cli_users.app, name="users")
+    app.add_typer(cli_users.audit_app, name="audit")
 
 
 _register_subcommands()

@@ -135,3 +135,61 @@ def token(username: str = typer.Argument(...),
         console.print(f"Token API untuk {username} (tampil sekali ini saja): {secret}", markup=False)
     finally:
         store.close()
+
+
+def audit_cli(warehouse: Optional[Path], action: str, route: str, filters: dict, people: int, data: bytes) -> None:
+    """A command that wrote unmasked personal data: a record in the audit log (the terminal's
+    user name as who)."""
+    import getpass
+
+    from cakupan.services import audit
+
+    store = open_app_store(warehouse)
+    try:
+        audit.record(store, f"cli:{getpass.getuser()}", action, route, filters, people, data)
+    finally:
+        store.close()
+
+
+audit_app = typer.Typer(help="The audit log of unmasked personal data and deletions: verify its hash chain, "
+                             "list it.", no_args_is_help=True)
+
+
+@audit_app.command("verify")
+def audit_verify(warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
+    """Check the audit log's hash chain: no record changed, removed or reordered (exit 1 if one was)."""
+    from cakupan.reports.format import integer
+    from cakupan.services import audit
+
+    store = open_app_store(warehouse)
+    try:
+        verdict = audit.verify(store)
+    finally:
+        store.close()
+    if verdict.ok:
+        console.print(f"Log audit utuh: {integer(verdict.records)} catatan, rantai hash cocok.")
+        return
+    console.print(f"[bold red]Log audit rusak:[/] {verdict.problem}.")
+    raise typer.Exit(1)
+
+
+@audit_app.command("list")
+def audit_list(limit: int = typer.Option(50, "--limit", min=1, max=100000),
+               user: Optional[str] = typer.Option(None, "--user", help="Only this user's records."),
+               warehouse: Optional[Path] = WAREHOUSE_OPT) -> None:
+    """The newest records: when, who, what, route, how many people, the file hash."""
+    from rich.table import Table
+
+    from cakupan.services import audit
+
+    store = open_app_store(warehouse)
+    try:
+        items, total = audit.entries(store, limit, 0, user)
+    finally:
+        store.close()
+    table = Table("no", "waktu", "pengguna", "tindakan", "rute", "orang", "hash berkas")
+    for e in items:
+        table.add_row(str(e.seq), e.at.strftime("%d-%m-%Y %H:%M:%S"), e.username, e.action, e.route,
+                      str(e.people), (e.file_hash or "-")[:16])
+    console.print(table)
+    console.print(f"{len(items)} dari {total} catatan")

@@ -50,9 +50,13 @@ def history(wh, scope: Scope, limit: int = 100) -> list[ImportRow]:
             out.append(ImportRow(r["import_id"], "registri", r["table_name"], Path(r["source_file"]).name,
                                  r["rows_read"], r["accepted"], r["quarantined"], r["imported_at"]))
     if wh.has(LIST_IMPORTS):
+        from cakupan.services.list_deletion import deleted_imports
+
+        gone = deleted_imports(wh)
         for r in wh.to_arrow(wh.table(LIST_IMPORTS)).to_pylist():
             if scope.may_see_source(r["source"]):
-                out.append(ImportRow(r["import_id"], "daftar", f"list:{r['source']}", Path(r["file"]).name,
+                kind = "daftar (dihapus)" if r["import_id"] in gone else "daftar"
+                out.append(ImportRow(r["import_id"], kind, f"list:{r['source']}", Path(r["file"]).name,
                                      r["rows_read"], r["accepted"], r["quarantined"], r["imported_at"]))
     out.sort(key=lambda r: r.imported_at, reverse=True)
     return out[:limit]

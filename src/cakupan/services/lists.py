@@ -45,6 +45,12 @@ def import_list(wh, scope: Scope, path: Path, source: str, segment: str | None =
     if not source or not source.strip():
         raise ServiceError("beri nama daftar (--source), misalnya pasar-johar-2022")
     _guard(scope, source)
+    from cakupan.services.list_deletion import deleted_imports
+
+    gone = deleted_imports(wh)
+    if gone and not replace and wh.has("list_imports"):  # a deleted list's file may come again
+        ids = wh.to_arrow(wh.table("list_imports").filter(ibis._.source == source).select("import_id"))
+        replace = bool(ids.num_rows) and set(ids["import_id"].to_pylist()) <= gone
     overrides = _run(parse_overrides, columns)
     return _run(run, wh, path, source, segment.upper() if segment else None, occupation, overrides, sheet,
                 replace=replace, encoding=encoding, delimiter=delimiter, field_limit=field_limit)
@@ -73,8 +79,10 @@ def lists(wh, scope: Scope) -> list[ListInfo]:
         return []
     imports = wh.to_arrow(wh.table(LIST_IMPORTS).order_by(ibis.desc("imported_at"))).to_pylist()
     outcomes: dict[str, dict[str, int]] = {}
+    matched: set[str] = set()
     if wh.has(MATCHES):
         m = wh.table(MATCHES)
+        matched = set(wh.to_arrow(m.select("import_id").distinct())["import_id"].to_pylist())
         if scope.regions is not None:  # outcomes counted over the rows inside the caller's regions
             from cakupan.lists.importer import LIST_ROWS
 
@@ -85,15 +93,20 @@ def lists(wh, scope: Scope) -> list[ListInfo]:
             m = m.semi_join(inside, [m.import_id == inside.import_id, m.row_number == inside.row_number])
         for r in wh.to_arrow(m.group_by("import_id", "outcome").agg(n=m.row_number.count())).to_pylist():
             outcomes.setdefault(r["import_id"], {})[r["outcome"]] = r["n"]
+    from cakupan.services.list_deletion import deleted_imports
+
+    gone = deleted_imports(wh)
     out: dict[str, ListInfo] = {}
     versions: dict[str, int] = {}
     for r in imports:
+        if r["import_id"] in gone:  # a deleted list: its counts stay in the import history only
+            continue
         versions[r["source"]] = versions.get(r["source"], 0) + 1
         if r["source"] in out or not scope.may_see_source(r["source"]):
             continue
         out[r["source"]] = ListInfo(r["source"], r["import_id"], Path(r["file"]).name, r["rows_read"],
                                     r["accepted"], r["quarantined"], r["imported_at"], 0,
-                                    r["import_id"] in outcomes, outcomes.get(r["import_id"], {}))
+                                    r["import_id"] in matched, outcomes.get(r["import_id"], {}))
     for info in out.values():
         info.versions = versions[info.source]
     return sorted(out.values(), key=lambda i: i.source)
@@ -205,17 +218,22 @@ class Decision:
 
 
 def decide(wh, scope: Scope, source: str, row: int, accept: bool, nik: str | None = None,
-           note: str | None = None) -> Decision:
-    """Keep a reviewer's decision (honoured on every later run of any list), then match the
-    list again."""
+           note: str | None = None, store=None) -> Decision:
+    """Keep a reviewer's decision (honoured on every later run of any list; in the app
+    ``store`` too, when given, as its durable home), then match the list again."""
     from cakupan.lists.matcher import Thresholds, match_list
-    from cakupan.lists.review import record
+    from cakupan.lists.review import _row, record
 
     _guard(scope, source)
     inside = _row_numbers(wh, scope, source)
     if inside is not None and row not in inside:
         raise NotFound(f"baris {row} tidak ada di versi terakhir daftar '{source}'")
     decided = _run(record, wh, source, row, "accept" if accept else "reject", nik, note)
+    if store is not None:
+        from cakupan.services import reviews
+
+        reviews.keep(store, _run(_row, wh, source, row)["row_key"], decided.nik, "accept" if accept else "reject",
+                     note, source, row, scope.who)
     report = _run(match_list, wh, source, decided.period, Thresholds())
     return Decision(row, accept, decided.nik, report)
 

@@ -140,7 +140,8 @@ def plan(wh, scope: Scope, candidates_file: Path, budget: int, months: int = 12,
     assessed = sp.assess(ibis.memtable(table), participants, req, as_of)
     chosen = sp.select(assessed, req)
     rows = wh.to_arrow(chosen.order_by(["rank", "row"])).to_pylist()
-    impact = wh.to_arrow(sp.coverage_impact(participants, wh.table("workforce"),
+    # coverage before and after over the caller's regions only
+    impact = wh.to_arrow(sp.coverage_impact(scope.filter(participants), scope.filter(wh.table("workforce"), "region_code"),
                                             chosen.filter(chosen.status == "SELECTED"), as_of, code)).to_pylist()
     return Plan(req, sponsor, package, as_of, monthly, rows, rejected.to_dicts(), impact)
 

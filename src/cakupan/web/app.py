@@ -44,6 +44,12 @@ def create_app(settings: Settings, upload_limit: int = 200 * 1024 * 1024, store=
         app.state.uploads = data_dir / (settings.warehouse.stem + ".uploads")
         app.state.uploads.mkdir(parents=True, exist_ok=True)
         app.state.jobs = Jobs(data_dir / (settings.warehouse.stem + ".jobs.sqlite"))
+        from cakupan.services import reviews
+
+        with app.state.hub.writer() as wh:  # decisions of a warehouse from before the app store: migrated
+            migrated, kept = reviews.reconcile(store, wh)
+        if migrated:
+            log.info("%d review decisions migrated from the warehouse into the app store", migrated)
         try:
             yield
         finally:
@@ -63,9 +69,9 @@ def create_app(settings: Settings, upload_limit: int = 200 * 1024 * 1024, store=
     app.state.plans = {}
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    from cakupan.web.routes import api, jobs, leads, lists, pages, sponsor, uploads
+    from cakupan.web.routes import admin, api, jobs, leads, lists, pages, sponsor, uploads
 
-    for module in (pages, lists, sponsor, uploads, jobs, leads):
+    for module in (pages, lists, sponsor, uploads, jobs, leads, admin):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api/v1")
     access.install(app)

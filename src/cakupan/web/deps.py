@@ -80,3 +80,13 @@ def job_of(request: Request, job_id: str):
     if job is None or (owner is not None and job.owner != owner):
         raise NotFound(f"pekerjaan {job_id} tidak ditemukan")
     return job
+
+
+def audit_unmasked(request: Request, action: str, people: int, body: bytes, **filters) -> None:
+    """An answer carrying unmasked personal data: who, when, which route and filters, how many
+    people, the hash of the bytes sent — into the append-only audit log."""
+    from cakupan.services import audit
+
+    acct = get_account(request)
+    audit.record(request.app.state.store, acct.username, action, request.url.path,
+                 {**dict(request.query_params), **filters}, people, body)

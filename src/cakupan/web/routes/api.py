@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from cakupan.services import NotFound
@@ -15,7 +16,7 @@ from cakupan.services import lists as lists_svc
 from cakupan.services import sponsor as sponsor_svc
 from cakupan.web import tables as tb
 from cakupan.web.access import declare
-from cakupan.web.deps import WH, LangDep, ScopeDep, job_of
+from cakupan.web.deps import WH, LangDep, ScopeDep, audit_unmasked, job_of
 from cakupan.web.render import plain
 
 class Problem(BaseModel):
@@ -131,15 +132,20 @@ SourceP = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")]
 
 @router.get("/lists/{source}/leads", summary="Leads of a matched list (masked unless pii=true)")
 @declare("list")
-def leads(wh: WH, scope: ScopeDep, source: SourceP, pii: bool = False, limit: Limit = 1000,
+def leads(request: Request, wh: WH, scope: ScopeDep, source: SourceP, pii: bool = False, limit: Limit = 1000,
           offset: Offset = 0) -> dict:
     if not any(i.source == source for i in lists_svc.lists(wh, scope)):
         raise NotFound(f"tidak ada daftar bernama '{source}'")
     r = lists_svc.leads(wh, scope, source, pii)
-    return {"source": source, "summary": r.summary, "counts": r.counts, "personal_data": r.personal_data,
-            "total_rows": len(r.rows), "limit": limit, "offset": offset,
-            "rows": [{k: plain(v) if not hasattr(v, "isoformat") else v.isoformat() for k, v in row.items()}
-                     for row in r.rows[offset:offset + limit]]}
+    rows = [{k: plain(v) if not hasattr(v, "isoformat") else v.isoformat() for k, v in row.items()}
+            for row in r.rows[offset:offset + limit]]
+    body = {"source": source, "summary": r.summary, "counts": r.counts, "personal_data": r.personal_data,
+            "total_rows": len(r.rows), "limit": limit, "offset": offset, "rows": rows}
+    if not r.personal_data:
+        return body
+    response = JSONResponse(body)
+    audit_unmasked(request, "api-unmasked", len(rows), response.body, source=source)
+    return response
 
 
 @router.get("/lists/{source}/review", summary="Rows waiting for review (masked)")

@@ -14,7 +14,7 @@ from cakupan.services import NotFound
 from cakupan.services import imports as imports_svc
 from cakupan.services import lists as svc
 from cakupan.web.access import declare
-from cakupan.web.deps import WH, LangDep, ScopeDep, jobs_owner
+from cakupan.web.deps import WH, LangDep, ScopeDep, audit_unmasked, jobs_owner
 from cakupan.web.routes.pages import page
 from cakupan.web.routes.uploads import save_upload
 
@@ -110,8 +110,14 @@ def daftar_detail(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, sour
     pending = [{**r, "name_masked": mask_name(r["name"]) or "-", "registry_masked": mask_name(r["registry_name"]) or "-"}
                for r in (svc.pending(wh, scope, source) if info.matched else [])]
     jobs = [j for j in request.app.state.jobs.recent(None, 30, jobs_owner(request)) if source in j.title][:5]
-    return page(request, "daftar_detail.html", "daftar", lang, periods=[], info=info, quarantine=quarantine,
-                leads=leads, pending=pending, jobs=jobs, offset=offset, source=source, pii=pii)
+    from cakupan.services.list_deletion import may_delete
+
+    response = page(request, "daftar_detail.html", "daftar", lang, periods=[], info=info, quarantine=quarantine,
+                    leads=leads, pending=pending, jobs=jobs, offset=offset, source=source, pii=pii,
+                    may_delete=may_delete(request.app.state.store, scope, source))
+    if leads is not None and leads.personal_data:
+        audit_unmasked(request, "view-unmasked", len(leads.rows), response.body, source=source)
+    return response
 
 
 @router.post("/daftar/{source}/cocokkan")
@@ -131,17 +137,42 @@ def daftar_review(request: Request, wh: WH, scope: ScopeDep, source: SourceP,
                   row: Annotated[int, Form(ge=1)], decision: Annotated[Literal["accept", "reject"], Form()],
                   note: Annotated[str, Form(max_length=500)] = ""):
     _info(wh, scope, source)
-    hub = request.app.state.hub
+    hub, store = request.app.state.hub, request.app.state.store
 
     def work(progress):
         progress(0.1, "menyimpan keputusan")
         with hub.writer() as w:
-            d = svc.decide(w, scope, source, row, decision == "accept", None, note or None)
+            d = svc.decide(w, scope, source, row, decision == "accept", None, note or None, store)
         return {"next": f"/daftar/{source}#periksa", "row": row, "decision": decision,
                 "counts": d.rematch.counts}
 
     job = request.app.state.jobs.submit("list-review", f"Pemeriksaan baris {row} daftar {source}", work,
                                         request.state.account.username)
+    return RedirectResponse(f"/pekerjaan/{job}", status_code=303)
+
+
+@router.post("/daftar/{source}/hapus")
+@declare("list")
+def daftar_delete(request: Request, wh: WH, scope: ScopeDep, source: SourceP):
+    """Delete a list (its owner or an admin): rows, quarantine, outcomes and leads go; the
+    import history keeps its counts; the deletion is in the audit log."""
+    from cakupan.services.list_deletion import may_delete
+
+    _info(wh, scope, source)
+    hub, store = request.app.state.hub, request.app.state.store
+    if not may_delete(store, scope, source):
+        raise NotFound(f"tidak ada daftar bernama '{source}'")
+    path = request.url.path
+
+    def work(progress):
+        from cakupan.services.list_deletion import delete_list
+
+        with hub.writer() as w:
+            d = delete_list(w, store, scope, source, path)
+        return {"next": "/daftar", "deleted": d.source, "rows": d.rows, "quarantined_rows": d.quarantined,
+                "outcomes": d.outcomes}
+
+    job = request.app.state.jobs.submit("list-delete", f"Hapus daftar {source}", work, request.state.account.username)
     return RedirectResponse(f"/pekerjaan/{job}", status_code=303)
 
 
@@ -151,6 +182,7 @@ def daftar_leads(request: Request, wh: WH, scope: ScopeDep, source: SourceP, kin
                  pii: bool = False):
     from cakupan.lists import leads_export as ex
 
+    _info(wh, scope, source)
     result = svc.leads(wh, scope, source, pii)
     with tempfile.TemporaryDirectory() as tmp:
         path = FsPath(tmp) / f"prospek.{kind}"
@@ -161,6 +193,8 @@ def daftar_leads(request: Request, wh: WH, scope: ScopeDep, source: SourceP, kin
             ex.write_csv(result.rows, path, result.personal_data)
             media = "text/csv; charset=utf-8"
         body = path.read_bytes()
+    if result.personal_data:
+        audit_unmasked(request, "export-unmasked", len(result.rows), body, source=source, format=kind)
     return Response(body, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="prospek-{source}.{kind}"'})
 

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from cakupan.services import NotFound
 from cakupan.services import sponsor as svc
 from cakupan.web.access import declare
-from cakupan.web.deps import WH, LangDep, ScopeDep, job_of, jobs_owner
+from cakupan.web.deps import WH, LangDep, ScopeDep, audit_unmasked, job_of, jobs_owner
 from cakupan.web.routes.pages import page
 from cakupan.web.routes.uploads import save_upload
 
@@ -98,10 +98,13 @@ def sponsor_result(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, job
 
     job, (a, b) = _load(request, wh, scope, job_id)
     show = scope.show_pii(pii)
-    return page(request, "sponsor_plan.html", "sponsor", lang, periods=[], job=job, a=a, b=b,
-                summary=rep.summary(a, lang), summary_b=rep.summary(b, lang) if b else None,
-                schedule=rep.schedule_rows(a), impact=rep.impact_rows(a),
-                people=rep.people_rows(a, show, lang, True)[:200], pii=show)
+    people = rep.people_rows(a, show, lang, True)[:200]
+    response = page(request, "sponsor_plan.html", "sponsor", lang, periods=[], job=job, a=a, b=b,
+                    summary=rep.summary(a, lang), summary_b=rep.summary(b, lang) if b else None,
+                    schedule=rep.schedule_rows(a), impact=rep.impact_rows(a), people=people, pii=show)
+    if show:
+        audit_unmasked(request, "view-unmasked", len(people), response.body, plan=job_id)
+    return response
 
 
 @router.get("/sponsor/rencana/{job_id}/rencana.xlsx")
@@ -112,6 +115,8 @@ def sponsor_xlsx(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, job_i
     _, (a, _b) = _load(request, wh, scope, job_id)
     buf = io.BytesIO()
     write_plan_xlsx(a, buf, lang, scope.show_pii(pii))
+    if scope.show_pii(pii):
+        audit_unmasked(request, "export-unmasked", len(a.candidates), buf.getvalue(), plan=job_id)
     return Response(buf.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="rencana-sponsor-{job_id}.xlsx"'})
 
@@ -145,5 +150,8 @@ def cohort(request: Request, wh: WH, scope: ScopeDep, lang: LangDep,
 
     st = svc.cohort_status(wh, scope, cohort_id, period)
     follow = mask_rows(st.follow_up, scope.show_pii(pii))
-    return page(request, "cohort.html", "sponsor", lang, periods=[], st=st, follow=follow,
-                words=svc.STATUS_WORDS)
+    response = page(request, "cohort.html", "sponsor", lang, periods=[], st=st, follow=follow,
+                    words=svc.STATUS_WORDS)
+    if scope.show_pii(pii):
+        audit_unmasked(request, "view-unmasked", len(follow), response.body, cohort=cohort_id)
+    return response
