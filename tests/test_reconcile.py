@@ -157,4 +157,13 @@ def test_rate_table_gives_the_calculator_s_amounts(size, risk):
 def test_duckdb_and_spark_agree(small_registry, extract, result, tmp_path):
     spark = _run("spark", tmp_path, small_registry, extract[0])
     for name in ("people", "employers", "lines"):
-        assert spark[name].equals(result[name]), name
+        assert spark[name].equals(result[name]), _differences(spark[name], result[name])
+
+
+def _differences(a: pl.DataFrame, b: pl.DataFrame) -> str:
+    if a.columns != b.columns or a.height != b.height:
+        return f"columns {a.columns} vs {b.columns}, rows {a.height} vs {b.height}"
+    bad = [c for c in a.columns if not a[c].equals(b[c])]
+    return "; ".join(f"{c}: {a[c].dtype} vs {b[c].dtype}, e.g. "
+                     f"{a.filter(a[c].ne_missing(b[c]))[c].head(2).to_list()} vs "
+                     f"{b.filter(a[c].ne_missing(b[c]))[c].head(2).to_list()}" for c in bad)

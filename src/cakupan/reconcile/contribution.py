@@ -26,6 +26,8 @@ MICRO = Decimal(1_000_000)
 """Rates are held in millionths of the wage (percent x 10,000)."""
 PROBE_WAGE = 10**12
 """A wage above every cap, to read the caps off the calculator's lines."""
+NO_CAP = 10**15
+"""The ``cap`` of a line without a wage cap (tables handed to an engine carry no nulls)."""
 
 
 @lru_cache(maxsize=None)
@@ -45,8 +47,8 @@ def size_for_headcount(workers: ibis.Value) -> ibis.Value:
 
 @lru_cache(maxsize=64)
 def rate_table(period: str) -> pa.Table:
-    """Per size, risk group, programme and payer: ``rate_micro`` (int), ``cap`` (int or
-    null), ``regulation`` and ``status`` of the rules in force on the period's first day."""
+    """Per size, risk group, programme and payer: ``rate_micro`` (int), ``cap`` (int,
+    :data:`NO_CAP` for none), ``regulation`` and ``status`` of the rules in force on the period's first day."""
     from cakupan.contributions import pu
 
     rows = []
@@ -59,7 +61,7 @@ def rate_table(period: str) -> pa.Table:
                 micro = line.rate_pct * line.factor * MICRO / 100
                 if micro != micro.to_integral_value():
                     raise ValueError(f"rate {line.rate_pct} % x {line.factor} is finer than a millionth")
-                cap = int(line.base) if line.base < PROBE_WAGE else None
+                cap = int(line.base) if line.base < PROBE_WAGE else NO_CAP
                 rows.append({"size_class": size, "risk_group": risk, "programme": line.programme,
                              "payer": line.payer, "rate_micro": int(micro), "cap": cap,
                              "regulation": line.regulation, "status": line.status})
@@ -71,7 +73,7 @@ def rate_table(period: str) -> pa.Table:
 
 def line_amount(wage: ibis.Value, rate_micro: ibis.Value, cap: ibis.Value) -> ibis.Value:
     """One line in whole rupiah, rounded half up: ``min(wage, cap) x rate``; 0 for no wage."""
-    base = ibis.ifelse(cap.isnull() | (wage < cap), wage, cap).fill_null(0).cast("int64")
+    base = ibis.ifelse(wage < cap, wage, cap).fill_null(0).cast("int64")
     return ((base * rate_micro.cast("int64") + 500_000) // 1_000_000).cast("int64")
 
 

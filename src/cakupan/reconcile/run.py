@@ -28,12 +28,13 @@ def reconcile(to_arrow: Callable[[ibis.Expr], pa.Table], jkn: ibis.Table, partic
               employers: ibis.Table, regions: ibis.Table, period: str, model: dict | None,
               threshold: float = ppl.WAGE_THRESHOLD) -> Reconciliation:
     """Reconcile the JKN members of ``period`` with the registry. ``to_arrow`` runs an
-    expression on the warehouse's engine (the person links are computed once and kept)."""
+    expression on the warehouse's engine (the person links are computed once and kept,
+    as a table without nulls: Spark's in-memory tables would turn a null into NaN)."""
     m = ppl.members(jkn, period)
     people_index = pp.registry_people(participants, regions)
     links = ppl.links(to_arrow, ppl.identities(m, regions), people_index, model)
     links = ibis.memtable(to_arrow(links))
-    elinks = ibis.memtable(to_arrow(emp.link_employers(m, links, participants, employers, period)))
+    elinks = emp.link_employers(m, links, participants, employers, period)
     people = ppl.cases(m, links, elinks, participants, period, threshold)
     terms = emp.employer_terms(elinks, employers)
     lines = emp.contribution_lines(people, terms, ibis.memtable(contrib.rate_table(period)))
