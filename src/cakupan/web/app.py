@@ -58,6 +58,7 @@ def create_app(settings: Settings, scope: Scope | None = None, upload_limit: int
 
     for module in (pages, lists, sponsor, uploads, jobs):
         app.include_router(module.router)
+    from cakupan.web.routes import reconcile; app.include_router(reconcile.router)  # noqa: E702
     app.include_router(api.router, prefix="/api/v1")
 
     @app.middleware("http")

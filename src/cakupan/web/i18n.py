@@ -11,7 +11,7 @@ WORDS = {
     "ringkasan": ("Ringkasan", "Overview"), "wilayah": ("Wilayah", "Regions"), "peta": ("Peta", "Map"),
     "potensi": ("Potensi", "Potential"), "kinerja": ("Kinerja", "Performance"),
     "daftar": ("Daftar mitra", "Partner lists"), "sponsor": ("Sponsor", "Sponsorship"),
-    "impor": ("Impor", "Imports"), "iuran": ("Iuran", "Contributions"),
+    "impor": ("Impor", "Imports"), "iuran": ("Iuran", "Contributions"), "rekonsiliasi": ("Rekonsiliasi JKN", "JKN reconciliation"),
     "period": ("Periode", "Period"), "show": ("Tampilkan", "Show"), "download": ("Unduh", "Download"),
     "active": ("Peserta aktif", "Active workers"), "employed": ("Penduduk bekerja", "Employed"),
     "coverage": ("Cakupan", "Coverage"), "change_month": ("Perubahan sebulan", "Change on the month"),
