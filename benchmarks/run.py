@@ -14,6 +14,9 @@
    (benchmarks/web_load.py).
 7. A 1,000,000-row noisy partner list matched end to end against Splink alone, with
    precision, recall and F1 against the list's truth (benchmarks/matching.py).
+8. Matching quality on lists our generator did not make (a second noise model, FEBRL 1-4):
+   precision, recall, F1 and blocking recall of cakupan against plain Splink, per corpus
+   (benchmarks/matching_quality.py).
 
 Each stage runs in a fresh process so its peak memory (max RSS) is its own. Every stage
 prints its ratio against its baseline with the machine's cores and memory
@@ -214,6 +217,10 @@ def main() -> None:
     import matching
 
     matching.main()
+    print("\n[matching quality]")
+    import matching_quality
+
+    matching_quality.main()
     path = record.finish({"scale": SCALE, "repeat": REPEAT})
     print(f"\nresults: {path} (compare two runs: python benchmarks/compare.py OLD NEW)")
 

@@ -27,6 +27,22 @@ from record import record
 
 CLIENTS = int(os.environ.get("BENCH_WEB_CLIENTS", "50"))
 REQUESTS = int(os.environ.get("BENCH_WEB_REQUESTS", "2000"))
+HEADERS: dict[str, str] = {}
+"""Every request carries an API token of a benchmark account (the server needs an account)."""
+
+
+def _account(warehouse: Path) -> dict[str, str]:
+    """An admin account for the benchmark (once) and a fresh API token for this run."""
+    from cakupan.services import users
+    from cakupan.store import open_store
+
+    store = open_store(warehouse)
+    try:
+        if not any(a.username == "bench" for a in users.accounts(store)):
+            users.add_user(store, "bench", "admin", password=users.one_time_password() + "-bench")
+        return {"Authorization": "Bearer " + users.create_token(store, "bench", "web_load benchmark")}
+    finally:
+        store.close()
 
 
 def _port() -> int:
@@ -69,7 +85,7 @@ def _load(url: str, paths: list[str], total: int) -> dict:
     counter = iter(range(total))
 
     def client() -> None:
-        with httpx.Client(base_url=url, timeout=120) as c:
+        with httpx.Client(base_url=url, timeout=120, headers=HEADERS) as c:
             while True:
                 with lock:
                     i = next(counter, None)
@@ -127,24 +143,26 @@ def main(warehouse: Path | None = None) -> dict:
     regencies = children("33", 2) + children("34", 2)
     paths = _mix(regencies)
     base = _baseline(warehouse)
+    HEADERS.update(_account(warehouse))
     out: dict = {"baseline_overview_s": base}
     proc, url = _start(warehouse, 512)
     try:
-        httpx.get(url + "/?period=2021-11", timeout=300)          # first page: fills the cache
+        httpx.get(url + "/?period=2021-11", timeout=300, headers=HEADERS)          # first page: fills the cache
         for path in set(paths):
-            httpx.get(url + path, timeout=300)
+            httpx.get(url + path, timeout=300, headers=HEADERS)
         warm = _load(url, paths, REQUESTS)
         out["warm"] = warm
         print(_line("warm cache", warm))
         # the first overview after an import (the import invalidates every cached figure)
         body = b"NIK,NAMA,TGL LAHIR\n3374010101800001,Budi Santoso,01-01-1980\n"
         r = httpx.post(url + "/daftar", data={"source": f"bench-{int(time.time())}"},
-                       files={"file": ("daftar.csv", body, "text/csv")}, timeout=60, follow_redirects=False)
+                       files={"file": ("daftar.csv", body, "text/csv")}, timeout=60, follow_redirects=False,
+                       headers=HEADERS)
         job = r.headers["location"].rsplit("/", 1)[-1]
-        while httpx.get(f"{url}/api/v1/jobs/{job}").json()["status"] not in ("done", "failed"):
+        while httpx.get(f"{url}/api/v1/jobs/{job}", headers=HEADERS).json()["status"] not in ("done", "failed"):
             time.sleep(0.1)
         t = time.perf_counter()
-        httpx.get(url + "/?period=2021-11", timeout=300)
+        httpx.get(url + "/?period=2021-11", timeout=300, headers=HEADERS)
         out["first_page_after_import_s"] = time.perf_counter() - t
     finally:
         proc.terminate()

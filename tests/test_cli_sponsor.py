@@ -102,7 +102,7 @@ def test_an_empty_or_unusable_list_is_explained(setup, tmp_path):
     empty.write_text("NIK,KODE_DESA\n")
     result = runner.invoke(app, ["sponsor", "plan", "--budget", "10000000", "--region", "33.22",
                                  "--candidates", str(empty), "-w", str(wh)])
-    assert result.exit_code == 2 and "the candidate list is empty" in result.output
+    assert result.exit_code == 2 and "tanpa baris data" in result.output
     bad = tmp_path / "bad.csv"
     bad.write_text("NIK,KODE_DESA\n123,3322012001\n")
     result = runner.invoke(app, ["sponsor", "plan", "--budget", "10000000", "--region", "33.22",

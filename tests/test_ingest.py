@@ -270,7 +270,9 @@ def test_float_nik_in_parquet_is_mangled(tmp_path):
     ("p.xlsx", b"not a zip", "Excel"),
     ("p.parquet", b"not parquet", "Parquet"),
     ("p.csv", b"", "kosong"),
-    ("p.csv", b"a,b\n1,2,3\n", "CSV"),
+    ("p.csv", b"a,b\n1,2,3\n", "baris 2 baris ini punya 3 kolom"),  # read_table_file wants every line good
+    ("p.csv", b"nik,nama\n", "judul kolom, tanpa baris data"),
+    ("p.csv", b"PK\x03\x04rest", "arsip zip"),
 ])
 def test_unreadable_files(tmp_path, name, content, match):
     path = tmp_path / name

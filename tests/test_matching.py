@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from cakupan.cli import app
 from cakupan.lists.importer import import_list
-from cakupan.lists.matcher import LINKS, match_list
+from cakupan.lists.matcher import LINKS, Thresholds, match_list
 from cakupan.lists.review import record
 from cakupan.matching import exact
 from cakupan.matching import outcomes as oc
@@ -129,7 +129,7 @@ def test_a_noisy_list_is_matched_with_high_precision_and_recall(demo):
     first = got.filter(pl.col("duplicate_of").is_null() & pl.col("outcome").is_in(["ACTIVE", "LAPSED"]))
     assert (first["outcome"] == first["status"]).mean() >= 0.99
     assert set(got["outcome"]) >= {"ACTIVE", "LAPSED", "NOT_REGISTERED", "INVALID", "DUPLICATE_IN_LIST"}
-    assert got.filter(pl.col("reason_code") == "probabilistic")["match_weight"].min() >= 8.0
+    assert got.filter(pl.col("reason_code") == "probabilistic")["match_weight"].min() >= Thresholds().upper
 
 
 def test_rerun_and_new_version_match_only_what_is_new(demo, tmp_path):

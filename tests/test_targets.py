@@ -308,7 +308,7 @@ def test_cli_import_cascade_and_show(wh_path, tmp_path):
     r = run("import", REASONS, "-w", wh_path)
     assert r.exit_code == 0, r.output
     assert "dibaca 12 = diterima 2 + karantina 10" in r.output
-    assert "karantina unknown_branch: 2" in r.output
+    assert "(unknown_branch): 2 baris" in r.output
     r = run("branches", BRANCHES, "-w", wh_path)
     assert r.exit_code == 0 and "dibaca 7 = diterima 5 + karantina 2" in r.output
     r = run("import", REASONS, "-w", wh_path)  # same file: nothing changes, and says what to do

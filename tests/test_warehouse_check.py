@@ -77,7 +77,7 @@ def test_a_warehouse_built_by_the_importers_is_healthy(healthy):
 
 @pytest.mark.parametrize("sql, expected", [
     (["UPDATE imports SET accepted = accepted + 1 WHERE table_name = 'participants'"],
-     ["1 impor dengan jumlah dibaca ≠ diterima + karantina",
+     ["1 impor dengan jumlah dibaca ≠ diterima + karantina + dilewati",
       "1 impor dengan jumlah diterima ≠ baru + diperbarui + sama"]),
     (["DELETE FROM quarantine WHERE import_id = (SELECT import_id FROM imports WHERE table_name = 'participants') "
       "AND row_number = (SELECT min(row_number) FROM quarantine)"],

@@ -14,6 +14,7 @@ import pytest
 CHROMIUM = os.environ.get("CAKUPAN_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+USER, PASSWORD = "admin", "sandi-uji-coba-123"
 SCREENSHOTS = Path(os.environ.get("CAKUPAN_SCREENSHOTS", Path(__file__).resolve().parents[2] / "out" / "screenshots"))
 
 
@@ -30,7 +31,11 @@ def server(web_warehouse, tmp_path_factory):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(load("duckdb", copy)), host="127.0.0.1", port=port, log_level="warning")
+    from cakupan.services import users
+
+    app = create_app(load("duckdb", copy))
+    users.add_user(app.state.store, USER, "admin", password=PASSWORD)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -55,9 +60,16 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, tmp_path):
+def page(browser, server, tmp_path):
+    """A browser tab logged in through the login page."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="id-ID")
     pg = context.new_page()
+    pg.goto(server + "/")
+    assert pg.url.startswith(server + "/masuk")               # anonymous: only the login page
+    pg.fill("#login input[name=username]", USER)
+    pg.fill("#login input[name=password]", PASSWORD)
+    pg.click("#login button")
+    pg.wait_for_url(server + "/")
     yield pg
     context.close()
 

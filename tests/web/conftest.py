@@ -1,4 +1,5 @@
-"""The web app on a copy of the small synthetic warehouse (FastAPI's test client)."""
+"""The web app on a copy of the small synthetic warehouse (FastAPI's test client), logged in
+as an admin through the login form."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ def client(web_warehouse, tmp_path_factory):
     d = tmp_path_factory.mktemp("served")
     copy = d / "w.duckdb"
     shutil.copy(web_warehouse, copy)
+    from web.webtools import add_account, login
+
     app = create_app(load("duckdb", copy))
+    add_account(app)
     with TestClient(app) as c:
+        login(c)
         yield c

@@ -19,13 +19,18 @@ from cakupan.web.app import create_app
 def api_app(web_warehouse, tmp_path_factory):
     copy = tmp_path_factory.mktemp("schema") / "w.duckdb"
     shutil.copy(web_warehouse, copy)
+    from cakupan.services import users
+
     app = create_app(load("duckdb", copy))
+    users.add_user(app.state.store, "skrip", "admin", password="sandi-uji-coba-123")
+    app.state.test_token = users.create_token(app.state.store, "skrip", "schemathesis")
     with TestClient(app):        # runs the lifespan: the warehouse hub and the job queue
         yield app
 
 
 def test_api_answers_every_generated_request_without_a_server_error(api_app):
-    schema = schemathesis.openapi.from_asgi("/openapi.json", api_app)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", api_app,
+                                            headers={"Authorization": f"Bearer {api_app.state.test_token}"})
     operations = [r.ok() for r in schema.get_all_operations()]
     assert len(operations) >= 12
     calls = []
@@ -34,7 +39,7 @@ def test_api_answers_every_generated_request_without_a_server_error(api_app):
         @given(case=operation.as_strategy())
         @settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def check(case):
-            response = case.call()
+            response = case.call(headers={"Authorization": f"Bearer {api_app.state.test_token}"})
             calls.append(response.status_code)
             assert response.status_code < 500, (case.path, case.query, response.text[:300])
             # every check but 'valid data is accepted': a well-formed month can still lie before the

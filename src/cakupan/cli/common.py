@@ -41,6 +41,9 @@ ENGINE_OPT = typer.Option(None, "--engine", "-e", help="duckdb (default) or spar
 WAREHOUSE_OPT = typer.Option(None, "--warehouse", "-w", help="DuckDB file; env CAKUPAN_WAREHOUSE.")
 PERIOD_OPT = typer.Option("2021-11", "--period", "-p", help="Month YYYY-MM.")
 LANG_OPT = typer.Option(Lang.id, "--lang", help="id (Indonesian, default) or en.")
+ENCODING_OPT = typer.Option(None, "--encoding", help="Text encoding of a CSV (default: detected; utf-8, cp1252, latin-1, utf-16).")
+DELIMITER_OPT = typer.Option(None, "--delimiter", help="Field separator of a CSV (default: detected among , ; tab |).")
+FIELD_LIMIT_OPT = typer.Option(None, "--field-limit", min=1, help="Characters one field may hold; a longer one sends its line to quarantine (default 4096, env CAKUPAN_FIELD_LIMIT).")
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -114,15 +117,17 @@ def emit(report, fmt: Fmt, output: Optional[Path], lang: str) -> None:
         console.print(tables.to_rich(report, lang))
         return
     text = tables.to_csv(report) if fmt is Fmt.csv else tables.to_json(report)
-    if output:
-        output.write_text(text, encoding="utf-8")
+    if output:  # a CSV file gets the UTF-8 byte-order mark, for Excel
+        output.write_text(text, encoding="utf-8-sig" if fmt is Fmt.csv else "utf-8")
         console.print(f"Ditulis: {output}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def print_import(file: Path, report) -> None:
-    """Rows read = accepted + quarantined, what changed, and the reasons for quarantine."""
+    """Rows read = accepted + quarantined + skipped, what changed, how the file was read and
+    the reasons for quarantine."""
+    from cakupan.ingest.reasons import reason_label
     from cakupan.reports.format import integer as n
 
     if report.already_imported:
@@ -132,9 +137,11 @@ def print_import(file: Path, report) -> None:
         console.print(f"Berkas ini diimpor ulang (impor sebelumnya {report.replaced[:8]} tetap tercatat).")
     console.print(
         f"{file.name}: dibaca {n(report.rows_read)} = diterima {n(report.accepted)} "
-        f"+ karantina {n(report.quarantined)} (baru {n(report.inserted)}; diperbarui "
-        f"{n(report.updated)}; sama {n(report.unchanged)})")
+        f"+ karantina {n(report.quarantined)} + dilewati {n(getattr(report, 'skipped', 0))} "
+        f"(baru {n(report.inserted)}; diperbarui {n(report.updated)}; sama {n(report.unchanged)})")
+    for line in getattr(report, "reading", []):
+        console.print(f"  {line}")
     for code, count in sorted(report.reasons.items(), key=lambda kv: -kv[1]):
-        console.print(f"  karantina {code}: {n(count)}")
+        console.print(f"  karantina {reason_label(code)}: {n(count)} baris")
     if report.quarantined:
         console.print("Lihat alasannya: cakupan warehouse quarantine")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from cakupan.cli.common import (PERIOD_OPT, WAREHOUSE_OPT, Engine, call, check_period, console, fail,
-                                progress_bar, warehouse_for)
+from cakupan.cli.common import (DELIMITER_OPT, ENCODING_OPT, FIELD_LIMIT_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine,
+                                call, check_period, console, fail, progress_bar, warehouse_for)
 from cakupan.reports.format import integer as n
 from cakupan.services import EVERYONE
 from cakupan.services import lists as svc
@@ -30,27 +30,49 @@ NIK_PROBLEMS = {
 @app.command("import")
 def import_(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV (any delimiter, UTF-8 or Windows-1252), XLSX (every sheet) or Parquet"),
-    source: str = typer.Option(..., "--source", help="A name for the list, e.g. pasar-johar-2022; a new file under the same name is a new version."),
+    source: str = typer.Option(..., "--source", help="A name for the list, e.g. pasar-johar-2022 (letters, digits, . _ -; at most 64); a new file under the same name is a new version."),
     segment: str | None = typer.Option(None, help="Segment the people would join, e.g. BPU."),
     occupation: str | None = typer.Option(None, help="Occupation when the list has no column for it, e.g. nelayan."),
     columns: str | None = typer.Option(None, help="Override the guessed columns: nik=NO_KTP,name=NAMA,birth_date=TGL_LAHIR,..."),
-    sheet: str | None = typer.Option(None, help="XLSX: only this sheet."),
+    sheet: str | None = typer.Option(None, help="XLSX: only this sheet (default: every sheet)."),
+    encoding: str | None = ENCODING_OPT,
+    delimiter: str | None = DELIMITER_OPT,
+    field_limit: int | None = FIELD_LIMIT_OPT,
     replace: bool = typer.Option(False, "--replace", help="Import again as a new version even if this file was imported before."),
     warehouse: Path | None = WAREHOUSE_OPT,
 ) -> None:
     """Import a partner's list: every row kept (usable ones for matching, the rest in quarantine
-    with the reason); NIKs cleaned and checked, dates and sexes normalised."""
+    with the reason, a line that cannot be read too, with its line number); NIKs cleaned and
+    checked, dates and sexes normalised. Prints rows read = accepted + quarantined + skipped."""
     with warehouse_for(Engine.duckdb, warehouse) as wh:
-        report = call(svc.import_list, wh, EVERYONE, file, source, segment, occupation, columns, sheet, replace)
+        report = call(svc.import_list, wh, EVERYONE, file, source, segment, occupation, columns, sheet, replace,
+                      encoding, delimiter, field_limit)
+    print_list_import(file, source, report)
+
+
+def print_list_import(file: Path, source: str, report) -> None:
+    """The summary of a list import: the counts that add up, how the file was read, the
+    columns used, and each problem counted."""
+    from cakupan.ingest.dates import DATE_REASONS
+    from cakupan.ingest.reasons import reason_label
+
     if report.already_imported:
         console.print(f"Berkas ini sudah pernah diimpor untuk daftar '{source}'; tidak ada perubahan "
                       "(--replace untuk mengimpor ulang sebagai versi baru).")
     console.print(f"{file.name} ({source}): dibaca {n(report.rows_read)} = diterima {n(report.accepted)} "
-                  f"+ karantina {n(report.quarantined)}")
+                  f"+ karantina {n(report.quarantined)} + dilewati {n(report.skipped)}")
+    for line in report.reading:
+        console.print(f"  {line}")
     if report.columns:
         console.print("Kolom: " + ", ".join(f"{k} ← {v}" for k, v in report.columns.items()))
     for code, count in sorted(report.nik_problems.items(), key=lambda kv: -kv[1]):
         console.print(f"  {NIK_PROBLEMS.get(code, code)}: {n(count)} baris (tetap disimpan; NIK-nya tidak dipakai)")
+    for code, count in report.date_problems.items():
+        console.print(f"  tanggal lahir {DATE_REASONS.get(code, code).split(':')[0]}: {n(count)} baris")
+    if report.date_rule:
+        console.print(f"  Tanggal: hari dulu (DD-MM-YYYY); {report.date_rule}")
+    for code, count in sorted(report.reasons.items(), key=lambda kv: -kv[1]):
+        console.print(f"  karantina {reason_label(code)}: {n(count)} baris")
     if report.quarantined:
         console.print("Lihat alasannya: cakupan warehouse quarantine")
 
@@ -81,8 +103,11 @@ def _print_match(report) -> None:
 def match(
     source: str = SOURCE_OPT,
     period: str = PERIOD_OPT,
-    upper: float = typer.Option(8.0, help="Match weight from which a probabilistic pair is a match."),
+    upper: float = typer.Option(4.0, help="Match weight from which a probabilistic pair is a match."),
     lower: float = typer.Option(0.0, help="Match weight from which a pair goes to review."),
+    model: str | None = typer.Option(None, "--model", help="Model to apply: an id from `lists train` or 'shipped' (default: the latest "
+                                     "trained on this list; a list of 300 identities or more without one gets one "
+                                     "trained on itself)."),
     warehouse: Path | None = WAREHOUSE_OPT,
 ) -> None:
     """Match the latest version of a list against the registry: NIK first (checked against
@@ -94,7 +119,7 @@ def match(
         fail("--lower must not be above --upper")
     with warehouse_for(Engine.duckdb, warehouse) as wh, progress_bar() as bar:
         task = bar.add_task("pencocokan", total=None)
-        report = call(svc.match, wh, EVERYONE, source, period, upper, lower,
+        report = call(svc.match, wh, EVERYONE, source, period, upper, lower, model=model,
                       progress=lambda step: bar.update(task, description=step))
         bar.update(task, total=1, completed=1, description="selesai")
     _print_match(report)
@@ -115,7 +140,9 @@ def leads(
 
     with warehouse_for(Engine.duckdb, warehouse) as wh:
         result = call(svc.leads, wh, EVERYONE, source, show_pii)
-    path = out or Path(f"leads-{source}.{format.value}")
+    from cakupan.lists.importer import safe_file_part
+
+    path = out or Path(f"leads-{safe_file_part(source)}.{format.value}")
     if format is LeadFormat.xlsx:
         ex.write_xlsx(result.rows, path, result.personal_data, result.summary, result.counts)
     else:
@@ -183,7 +210,9 @@ def train(
     warehouse: Path | None = WAREHOUSE_OPT,
 ) -> None:
     """Train the probabilistic model on this list and the registry (u by random sampling,
-    m by expectation maximisation) and keep it in the warehouse for later matches."""
+    m by expectation maximisation) and keep it in the warehouse for later matches of this
+    list; fields the list does not have (NIK, sex) keep the shipped model's weights."""
     with warehouse_for(Engine.duckdb, warehouse) as wh:
         model_id = call(svc.train, wh, EVERYONE, source)
-    console.print(f"Model {model_id} disimpan di gudang data; pencocokan berikutnya memakainya.")
+    console.print(f"Model {model_id} disimpan di gudang data; pencocokan daftar {source} berikutnya memakainya "
+                  f"(daftar lain: cakupan lists match --source NAMA --model {model_id}).")

@@ -9,7 +9,8 @@ from typing import Optional
 import typer
 
 from cakupan import __version__
-from cakupan.cli.common import (ENGINE_OPT, LANG_OPT, PERIOD_OPT, WAREHOUSE_OPT, Engine, Fmt, Lang, call,
+from cakupan.cli.common import (DELIMITER_OPT, ENCODING_OPT, ENGINE_OPT, FIELD_LIMIT_OPT, LANG_OPT, PERIOD_OPT,
+                                WAREHOUSE_OPT, Engine, Fmt, Lang, call,
                                 check_period, console, emit, err, fail, open_wh, print_import, warehouse_for)
 from cakupan.cli.errors import SafeGroup
 from cakupan.services import EVERYONE
@@ -33,6 +34,7 @@ def _register_subcommands() -> None:
     from cakupan.cli import synth as cli_synth
     from cakupan.cli import serve as cli_serve
     from cakupan.cli import targets as cli_targets
+    from cakupan.cli import users as cli_users
 
     app.add_typer(cli_synth.app, name="synth")
     app.command("potential")(cli_analysis.potential)
@@ -43,6 +45,7 @@ def _register_subcommands() -> None:
     app.add_typer(cli_lists.app, name="lists")
     from cakupan.cli import reconcile as cli_reconcile; app.add_typer(cli_reconcile.app, name="reconcile")  # noqa: E702
     app.command("serve")(cli_serve.serve)
+    app.add_typer(cli_users.app, name="users")
 
 
 _register_subcommands()
@@ -101,18 +104,24 @@ def import_(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV, XLSX or Parquet file"),
     sheet: Optional[str] = typer.Option(None, help="XLSX: only this sheet (default: every sheet)."),
     replace: bool = typer.Option(False, "--replace", help="Import again even if this file was imported before."),
+    encoding: Optional[str] = ENCODING_OPT,
+    delimiter: Optional[str] = DELIMITER_OPT,
+    field_limit: Optional[int] = FIELD_LIMIT_OPT,
     warehouse: Optional[Path] = WAREHOUSE_OPT,
 ) -> None:
-    """Import a file: valid rows into the table, the rest into quarantine with reasons.
+    """Import a file: valid rows into the table, the rest into quarantine with reasons (a
+    line that cannot be read too, with its line number).
 
-    Prints rows read = accepted + quarantined. A failed or interrupted import changes
-    nothing; importing the same file again changes nothing (unless --replace).
+    Prints rows read = accepted + quarantined + skipped (blank and title lines), and the
+    encoding and delimiter found. A failed or interrupted import changes nothing; importing
+    the same file again changes nothing (unless --replace).
     """
     from cakupan.services import imports as svc
 
     with warehouse_for(Engine.duckdb, warehouse) as wh, err.status(f"Mengimpor {file.name} ...") as status:
         report = call(svc.import_table, wh, EVERYONE, table.value, file, sheet,
-                      progress=lambda msg: status.update(f"{file.name}: {msg}"), replace=replace)
+                      progress=lambda msg: status.update(f"{file.name}: {msg}"), replace=replace,
+                      encoding=encoding, delimiter=delimiter, field_limit=field_limit)
     print_import(file, report)
 
 

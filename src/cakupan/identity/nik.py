@@ -132,7 +132,8 @@ def message_for(problem: str, nik: str = "") -> str:
     return {
         EMPTY: "NIK kosong",
         MANGLED: f"NIK rusak oleh spreadsheet ({nik}): ekspor ulang kolom sebagai teks",
-        NOT_DIGITS: f"NIK hanya boleh berisi angka, tertulis '{nik}'",
+        NOT_DIGITS: ("NIK hanya boleh berisi angka, ada tanda lain: "
+                     f"'{''.join(c for c in nik if c not in '0123456789')}'"),
         BAD_LENGTH: f"NIK harus 16 digit, tertulis {len(nik)} digit",
         UNKNOWN_PROVINCE: f"NIK diawali kode provinsi {nik[:2]} yang tidak ada",
         BAD_REGENCY: "NIK: kode kabupaten/kota (digit 3-4) tidak boleh 00",
@@ -245,7 +246,8 @@ def _nik_stages(col: str, p: str, today: date | None) -> list[dict[str, pl.Expr]
             pl.when(problem == EMPTY).then(pl.lit(message_for(EMPTY)))
             .when(problem == MANGLED).then(
                 pl.format("NIK rusak oleh spreadsheet ({}): ekspor ulang kolom sebagai teks", n))
-            .when(problem == NOT_DIGITS).then(pl.format("NIK hanya boleh berisi angka, tertulis '{}'", n))
+            .when(problem == NOT_DIGITS).then(pl.format(  # the characters, never the NIK itself
+                "NIK hanya boleh berisi angka, ada tanda lain: '{}'", n.str.replace_all("[0-9]", "")))
             .when(problem == BAD_LENGTH).then(pl.format("NIK harus 16 digit, tertulis {} digit", length))
             .when(problem == UNKNOWN_PROVINCE).then(
                 pl.format("NIK diawali kode provinsi {} yang tidak ada", n.str.slice(0, 2)))

@@ -2,7 +2,9 @@
 
 Columns are matched by name (``nik``/``no_ktp``, ``nama``, ``tgl_lahir``, ``desa``/
 ``village_code``, ``pekerjaan``/``occupation``, and any flag columns such as ``miskin``).
-Rows whose NIK cannot be used are returned separately with the reason, so nothing is lost.
+Rows whose NIK or village code cannot be used, and lines the reading layer could not read,
+are returned separately with the reason, so nothing is lost: rows read = candidates +
+rejected (+ blank lines skipped).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import polars as pl
 import pyarrow as pa
 
 from cakupan.identity.nik import validate_nik_frame
-from cakupan.ingest.readers import ROW, IngestError, read_table_file
+from cakupan.ingest.dates import YearRule, parse_date
+from cakupan.ingest.readers import ROW, IngestError, read_file
 
 ALIASES = {
     "nik": ("nik", "no_ktp", "nomor_ktp", "no_nik"),
@@ -35,29 +38,40 @@ def _pick(df: pl.DataFrame, want: str) -> str | None:
 
 def read_candidates(path: str | Path, flags: list[str]) -> tuple[pa.Table, pl.DataFrame]:
     """(usable candidates typed by SCHEMA plus one boolean column per flag found,
-    rejected rows with ``row`` and ``reason``)."""
-    frames = [df for _, df in read_table_file(path)]
+    rejected rows with ``row`` and ``reason``); every row read is in exactly one."""
+    got = read_file(path)
+    frames = [p.frame for p in got.parts]
     df = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     cols = {k: _pick(df, k) for k in ALIASES}
     if not cols["nik"] or not cols["village_code"]:
-        raise IngestError(f"{Path(path).name}: the list needs a NIK column (nik / no_ktp) and a "
-                          f"village code column (village_code / kode_desa); found: {', '.join(df.columns)}")
+        raise IngestError(f"{Path(path).name}: daftar kandidat perlu kolom NIK (nik / no_ktp) dan kolom "
+                          f"kode desa (village_code / kode_desa); kolom yang ada: "
+                          f"{', '.join(c for c in df.columns if c != ROW)}")
     lf = df.lazy().select(
         pl.col(ROW).alias("row"), pl.col(cols["nik"]).alias("nik_raw"),
         *[(pl.col(cols[k]) if cols[k] else pl.lit(None, pl.String)).alias(k)
           for k in ("name", "birth_date", "occupation", "phone")],
-        pl.col(cols["village_code"]).str.replace_all(r"[.\s]", "").alias("village_code"),
+        pl.col(cols["village_code"]).str.replace_all(r"[.\s]", "").replace("", None).alias("village_code"),
         *[pl.col(f).str.strip_chars().str.to_lowercase().is_in(TRUE).fill_null(False).alias(f)
           for f in flags if f in df.columns],
     )
     out = validate_nik_frame(lf, "nik_raw", prefix="_n").collect()
+    village_ok = pl.col("village_code").str.contains(r"^\d{10}$").fill_null(False)
     bad = out.filter(~pl.col("_n_valid")).select("row", reason=pl.col("_n_message"))
-    bad = bad.vstack(out.filter(pl.col("_n_valid") & ~pl.col("village_code").str.contains(r"^\d{10}$"))
+    bad = bad.vstack(out.filter(pl.col("_n_valid") & pl.col("village_code").is_null())
+                     .select("row", reason=pl.lit("kode desa kosong: isi kode desa 10 digit Kemendagri")))
+    bad = bad.vstack(out.filter(pl.col("_n_valid") & pl.col("village_code").is_not_null() & ~village_ok)
                      .select("row", reason=pl.lit("kode desa harus 10 digit Kemendagri")))
-    good = out.filter(pl.col("_n_valid") & pl.col("village_code").str.contains(r"^\d{10}$"))
+    lines = pl.DataFrame([{"row": b.line, "reason": b.reason} for _, b in got.bad_lines()],
+                         schema={"row": pl.Int64, "reason": pl.String}, orient="row")
+    bad = pl.concat([bad.with_columns(pl.col("row").cast(pl.Int64)), lines]).sort("row")
+    good = out.filter(pl.col("_n_valid") & village_ok)
+    if good.height + bad.height + got.skipped != got.read:
+        raise AssertionError(f"candidates lost rows: read {got.read}, usable {good.height}, "
+                             f"rejected {bad.height}, skipped {got.skipped}")
     typed = good.select(
         "row", pl.col("_n_clean").alias("nik"), "name",
-        pl.coalesce(pl.col("birth_date").str.to_date(strict=False), pl.col("_n_birth_date")).alias("birth_date"),
+        pl.coalesce(parse_date(pl.col("birth_date"), YearRule.birth()), pl.col("_n_birth_date")).alias("birth_date"),
         pl.col("_n_sex").alias("sex"), "village_code",
         pl.col("occupation").str.strip_chars().str.to_lowercase(), "phone",
         *[f for f in flags if f in df.columns],

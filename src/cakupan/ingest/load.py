@@ -19,7 +19,7 @@ import polars as pl
 import pyarrow as pa
 
 from cakupan.contracts import CONTRACTS, Contract
-from cakupan.ingest.readers import ROW, IngestError, read_table_file
+from cakupan.ingest.readers import ROW, FileRead, IngestError, read_file
 from cakupan.ingest.validate import SHEET, check_columns, validate_frame
 from cakupan.warehouse import fetch, quote
 
@@ -31,13 +31,14 @@ IMPORTS_DDL = """CREATE TABLE IF NOT EXISTS imports (
     import_id VARCHAR NOT NULL, table_name VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
     sha256 VARCHAR NOT NULL, rows_read BIGINT NOT NULL, accepted BIGINT NOT NULL,
     inserted BIGINT NOT NULL, updated BIGINT NOT NULL, unchanged BIGINT NOT NULL,
-    quarantined BIGINT NOT NULL, imported_at TIMESTAMP NOT NULL, sheet VARCHAR)"""
-COUNT_COLUMNS = ("rows_read", "accepted", "inserted", "updated", "unchanged", "quarantined")
+    quarantined BIGINT NOT NULL, imported_at TIMESTAMP NOT NULL, sheet VARCHAR,
+    skipped BIGINT DEFAULT 0)"""
+COUNT_COLUMNS = ("rows_read", "accepted", "inserted", "updated", "unchanged", "quarantined", "skipped")
 
 
 @dataclass
 class ImportReport:
-    """What one import did. ``rows_read == accepted + quarantined`` and
+    """What one import did. ``rows_read == accepted + quarantined + skipped`` and
     ``accepted == inserted + updated + unchanged`` always hold."""
 
     table: str
@@ -49,6 +50,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     quarantined: int = 0
+    skipped: int = 0
+    """Blank lines and title lines above the header: counted, not rows."""
     import_id: str = ""
     already_imported: bool = False
     reasons: dict[str, int] = field(default_factory=dict)
@@ -58,6 +61,8 @@ class ImportReport:
     sheets: list[str] = field(default_factory=list)
     replaced: str | None = None
     """With ``replace``: the earlier import of the same file that this one repeated."""
+    reading: list[str] = field(default_factory=list)
+    """How the file was read (encoding, delimiter, sheets, header row), in Indonesian."""
 
 
 def file_sha256(path: str | Path) -> str:
@@ -86,6 +91,7 @@ def table_ddl(contract: Contract) -> str:
 def _ensure_tables(raw, contract: Contract) -> None:
     for ddl in (table_ddl(contract), QUARANTINE_DDL, IMPORTS_DDL):
         _fetch(raw, ddl)
+    _fetch(raw, "ALTER TABLE imports ADD COLUMN IF NOT EXISTS skipped BIGINT DEFAULT 0")
     have = {r[0] for r in _fetch(
         raw, "SELECT column_name FROM information_schema.columns "
              "WHERE table_name = ? AND table_schema = current_schema()", [contract.name])}
@@ -101,8 +107,11 @@ def _previous(raw, table: str, sha: str, sheet: str | None) -> tuple | None:
     if not _fetch(raw, "SELECT 1 FROM information_schema.tables WHERE table_name = 'imports' "
                        "AND table_schema = current_schema()"):
         return None
+    cols = {r[0] for r in _fetch(raw, "SELECT column_name FROM information_schema.columns "
+                                      "WHERE table_name = 'imports' AND table_schema = current_schema()")}
+    counts = [c if c in cols else "0" for c in COUNT_COLUMNS]
     rows = _fetch(
-        raw, f"SELECT import_id, {', '.join(COUNT_COLUMNS)} FROM imports "
+        raw, f"SELECT import_id, {', '.join(counts)} FROM imports "
              "WHERE table_name = ? AND sha256 = ? AND sheet IS NOT DISTINCT FROM ? "
              "ORDER BY imported_at DESC LIMIT 1", [table, sha, sheet])
     return rows[0] if rows else None
@@ -130,27 +139,43 @@ def _write_quarantine(raw, view: str) -> None:
 
 def _write_import(raw, report: ImportReport, sheet: str | None) -> None:
     now_utc = datetime.now(timezone.utc).replace(tzinfo=None)  # imported_at is UTC
-    _fetch(raw, "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    cols = ("import_id", "table_name", "source_file", "sha256", *COUNT_COLUMNS, "imported_at", "sheet")
+    _fetch(raw, f"INSERT INTO imports ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
            [report.import_id, report.table, report.source, report.sha256,
             *[getattr(report, c) for c in COUNT_COLUMNS], now_utc, sheet])
 
 
-def _read(path: Path, contract: Contract, sheet: str | None) -> tuple[pl.DataFrame, list[str]]:
-    parts = read_table_file(path, sheet)
+def _read(path: Path, contract: Contract, sheet: str | None,
+          **how) -> tuple[pl.DataFrame, list[str], FileRead]:
+    """The file's rows (every table concatenated, ``_sheet`` added for sheets), the sheet
+    names, and the whole reading (bad lines, skipped counts, how it was read)."""
+    got = read_file(path, sheet, **how)
     frames, names = [], []
-    for name, df in parts:
-        where = path.name if name is None else f"{path.name}, sheet '{name}'"
+    for part in got.parts:
+        df = part.frame
+        where = path.name if part.sheet is None else f"{path.name}, sheet '{part.sheet}'"
         check_columns(contract, df, where)
-        if name is not None:
-            df = df.with_columns(pl.lit(name).alias(SHEET))
-            names.append(name)
+        if part.sheet is not None:
+            df = df.with_columns(pl.lit(part.sheet).alias(SHEET))
+            names.append(part.sheet)
         frames.append(df)
-    return (frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal", rechunk=True)), names
+    df = frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal", rechunk=True)
+    return df, names, got
+
+
+def bad_line_rows(got: FileRead) -> pl.DataFrame:
+    """The file's bad lines as quarantine rows (``_row``, ``_sheet``, code, reason, raw)."""
+    rows = [{ROW: b.line, SHEET: sheet, "reason_code": b.code, "reason": b.reason, "raw": b.raw}
+            for sheet, b in got.bad_lines()]
+    schema = {ROW: pl.Int64, SHEET: pl.String, "reason_code": pl.String, "reason": pl.String,
+              "raw": pl.String}
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def import_file(wh, table: str, path: str | Path, sheet: str | None = None,
                 progress: Callable[[str], None] | None = None,
-                today: date | None = None, replace: bool = False) -> ImportReport:
+                today: date | None = None, replace: bool = False, encoding: str | None = None,
+                delimiter: str | None = None, field_limit: int | None = None) -> ImportReport:
     """Validate ``path`` against contract ``table`` and load it into the DuckDB warehouse.
 
     Accepted rows are upserted by the contract key into table ``table`` (created from the
@@ -158,7 +183,8 @@ def import_file(wh, table: str, path: str | Path, sheet: str | None = None,
     ``imports`` -- all in one transaction. ``progress`` receives short status lines.
     A file imported before (same SHA-256, table and sheet choice) changes nothing unless
     ``replace``: then it is imported again as a new import (``replaced`` names the earlier
-    one, which stays in the log with its quarantine rows).
+    one, which stays in the log with its quarantine rows). ``encoding``, ``delimiter`` and
+    ``field_limit`` override what the reading layer would detect or default to.
     """
     say = progress or (lambda _msg: None)
     if getattr(wh, "engine", None) != "duckdb":
@@ -188,17 +214,23 @@ def import_file(wh, table: str, path: str | Path, sheet: str | None = None,
         return report
 
     say(f"membaca {path.name}")
-    df, report.sheets = _read(path, contract, sheet)
-    report.rows_read = df.height
+    df, report.sheets, got = _read(path, contract, sheet, encoding=encoding, delimiter=delimiter,
+                                   field_limit=field_limit)
+    report.rows_read, report.skipped, report.reading = got.read, got.skipped, got.describe()
     say(f"memeriksa {df.height} baris")
     result = validate_frame(contract, df, today=today)
-    report.accepted, report.quarantined = result.accepted.num_rows, result.quarantined.height
-    report.warnings = result.warnings
-    if report.rows_read != report.accepted + report.quarantined:
-        raise AssertionError(f"rows read {report.rows_read} != accepted {report.accepted} "
-                             f"+ quarantined {report.quarantined}")
-    report.import_id = uuid.uuid4().hex
     q = result.quarantined
+    bad = bad_line_rows(got)
+    if bad.height:
+        if SHEET not in q.columns:
+            q = q.with_columns(pl.lit(None, dtype=pl.String).alias(SHEET))
+        q = pl.concat([q.select(bad.columns), bad], how="vertical")
+    report.accepted, report.quarantined = result.accepted.num_rows, q.height
+    report.warnings = result.warnings
+    if report.rows_read != report.accepted + report.quarantined + report.skipped:
+        raise AssertionError(f"rows read {report.rows_read} != accepted {report.accepted} "
+                             f"+ quarantined {report.quarantined} + skipped {report.skipped}")
+    report.import_id = uuid.uuid4().hex
     quarantine: pa.Table = q.select(
         pl.lit(report.import_id).alias("import_id"), pl.lit(table).alias("table_name"),
         pl.lit(report.source).alias("source_file"),
@@ -229,7 +261,8 @@ def import_file(wh, table: str, path: str | Path, sheet: str | None = None,
             _write_import(raw, report, sheet)
             say("menyelesaikan transaksi")
     except _Again:
-        return import_file(wh, table, path, sheet, progress, today)
+        return import_file(wh, table, path, sheet, progress, today, encoding=encoding,
+                           delimiter=delimiter, field_limit=field_limit)
     say(f"selesai: {report.inserted} baru, {report.updated} diperbarui, "
         f"{report.unchanged} sama, {report.quarantined} dikarantina")
     return report

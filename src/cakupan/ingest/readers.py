@@ -1,27 +1,43 @@
-"""Read CSV, XLSX and Parquet files into Polars frames of strings.
+"""The one reading layer: CSV, TSV, XLSX and Parquet files into Polars frames of strings,
+with every line accounted for.
 
 Every column is read as text (no type inference: a NIK must never become a float), header
-names are normalised and mapped to contract names, and a ``_row`` column carries the row
-number a person sees in the source (CSV/XLSX: the header is row 1, so the first data row
-is row 2; Parquet: the first row is row 1).
+names are normalised and mapped to contract names, and a ``_row`` column carries the line
+or row number a person sees in the source (CSV: the line where the record starts, counting
+the header's line; XLSX: Excel's row number; Parquet: the first row is row 1).
+
+What :func:`read_file` returns for each table (a CSV, or one sheet) adds up:
+``read = rows + bad lines + skipped``. A line that cannot be used (ragged, unbalanced
+quotes, a NUL or control character, a field over the size limit) is a :class:`BadLine`
+with its number, a reason code, an Indonesian reason and its text (NIKs masked); blank
+lines, separator-only lines and title lines above the header are skipped and counted.
+Encoding and delimiter are detected (:mod:`cakupan.ingest.sniff`) and reported.
 """
 
 from __future__ import annotations
 
-import io
+import itertools
+import os
 import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-
-class IngestError(RuntimeError):
-    """A problem with a whole file that the user can fix (the message says how)."""
+from cakupan.ingest import sniff
+from cakupan.ingest.errors import IngestError
+from cakupan.ingest.lines import CONTROL, DEFAULT_FIELD_LIMIT, PROBLEMS, RecordReader, physical_lines, split_text
 
 
 ROW = "_row"
 SUPPORTED = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
-DELIMITERS = (",", ";", "|", "\t")
+DELIMITERS = sniff.DELIMITERS
+HEADER_SEARCH = 30
+"""Rows at the top of a table among which the header is looked for (below a title block)."""
+BATCH = 50_000
+RAW_LIMIT = 1000
+"""Characters of a bad line's text kept in quarantine."""
 
 ALIASES: dict[str, str] = {
     # participants
@@ -57,140 +73,364 @@ def normalise_header(name: object) -> str:
     return ALIASES.get(key, key)
 
 
-def _normalise_columns(df: pl.DataFrame, where: str) -> pl.DataFrame:
-    new = [normalise_header(c) for c in df.columns]
-    seen: dict[str, str] = {}
-    for old, n in zip(df.columns, new):
+def field_limit_default() -> int:
+    """Characters one field may hold: ``CAKUPAN_FIELD_LIMIT`` or 4096."""
+    try:
+        return max(1, int(os.environ.get("CAKUPAN_FIELD_LIMIT", DEFAULT_FIELD_LIMIT)))
+    except ValueError:
+        return DEFAULT_FIELD_LIMIT
+
+
+@dataclass
+class BadLine:
+    """A line (or spreadsheet row) that could not be read as a row of the table."""
+
+    line: int
+    code: str
+    reason: str
+    raw: str
+    """The line's text, NIKs masked, at most :data:`RAW_LIMIT` characters."""
+
+
+SKIP_REASONS = {"blank": "baris kosong", "title": "baris judul di atas tabel"}
+
+
+@dataclass
+class TablePart:
+    """One table of a file (a CSV, or one sheet): ``read = rows + bad + skipped``."""
+
+    sheet: str | None
+    frame: pl.DataFrame
+    bad: list[BadLine] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    header_row: int = 1
+    trimmed: int = 0
+    """Rows whose trailing separators (empty fields past the last column) were dropped."""
+
+    @property
+    def read(self) -> int:
+        return self.frame.height + len(self.bad) + sum(self.skipped.values())
+
+
+@dataclass
+class FileRead:
+    """What reading one file found, and how it was read."""
+
+    name: str
+    kind: str
+    parts: list[TablePart]
+    encoding: str | None = None
+    encoding_given: bool = False
+    delimiter: str | None = None
+    delimiter_given: bool = False
+    sheets: list[str] = field(default_factory=list)
+    """Every sheet in the workbook (XLSX)."""
+    empty_sheets: list[str] = field(default_factory=list)
+    field_limit: int = DEFAULT_FIELD_LIMIT
+
+    @property
+    def read(self) -> int:
+        return sum(p.read for p in self.parts)
+
+    @property
+    def skipped(self) -> int:
+        return sum(sum(p.skipped.values()) for p in self.parts)
+
+    def bad_lines(self) -> list[tuple[str | None, BadLine]]:
+        return [(p.sheet, b) for p in self.parts for b in p.bad]
+
+    def describe(self) -> list[str]:
+        """How the file was read, in Indonesian (for the import summary)."""
+        out = []
+        if self.kind == "csv":
+            how = lambda given: "dipilih" if given else "terdeteksi"
+            out.append(f"pengodean {sniff.ENCODING_NAMES.get(self.encoding, self.encoding)} "
+                       f"({how(self.encoding_given)}), pemisah "
+                       f"{sniff.DELIMITER_NAMES.get(self.delimiter, self.delimiter)} ({how(self.delimiter_given)})")
+        if self.kind == "xlsx":
+            read = [p.sheet for p in self.parts]
+            out.append(f"sheet di berkas: {', '.join(self.sheets)}; dibaca: {', '.join(read)}"
+                       + ("" if len(self.sheets) == 1 else " (pilih satu dengan --sheet)"))
+            if self.empty_sheets:
+                out.append(f"sheet kosong dilewati: {', '.join(self.empty_sheets)}")
+        for p in self.parts:
+            where = f"sheet {p.sheet}: " if p.sheet else ""
+            if p.header_row > 1:
+                out.append(f"{where}judul kolom di baris {p.header_row}")
+            if p.trimmed:
+                out.append(f"{where}pemisah berlebih di akhir {p.trimmed} baris diabaikan")
+        return out
+
+
+def mask_text(text: str) -> str:
+    """A line's text for quarantine: NIK-like runs of 16 digits masked, length bounded."""
+    text = re.sub(r"(?<!\d)(\d{6})\d{6}(\d{4})(?!\d)", r"\1******\2", text)
+    text = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    if len(text) > RAW_LIMIT:
+        text = text[:RAW_LIMIT] + f"… (dipotong; panjang asli {len(text)} karakter)"
+    return text
+
+
+def _header_names(fields: list[str], where: str) -> list[str]:
+    """Normalised column names; duplicates (before any renaming) and alias collisions are
+    one clear error naming the columns."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(fields):
+        key = name.strip().lstrip("\ufeff").casefold()
+        if key and key in seen:
+            raise IngestError(f"{where}: judul kolom '{name.strip()}' muncul dua kali (kolom ke-"
+                              f"{seen[key] + 1} dan ke-{i + 1}); ganti nama atau hapus salah satunya")
+        seen[key] = i
+    new = [normalise_header(c) for c in fields]
+    meaning: dict[str, str] = {}
+    for old, n in zip(fields, new):
         if n == ROW:
             raise IngestError(f"{where}: kolom bernama '{old}' tidak boleh dipakai; ganti namanya")
-        if n and n in seen:
-            raise IngestError(
-                f"{where}: kolom '{seen[n]}' dan '{old}' sama-sama berarti '{n}'; hapus salah satunya"
-            )
-        seen[n] = old
+        if n and n in meaning:
+            raise IngestError(f"{where}: kolom '{meaning[n]}' dan '{old.strip()}' sama-sama berarti "
+                              f"'{n}'; hapus salah satunya")
+        meaning[n] = old.strip()
     # unnamed columns (empty header) get a stable placeholder so they still reach `raw`
-    new = [n or f"kolom_{i + 1}" for i, n in enumerate(new)]
-    return df.rename(dict(zip(df.columns, new)))
+    return [n or f"kolom_{i + 1}" for i, n in enumerate(new)]
 
 
-def _finish(df: pl.DataFrame, first_row: int, where: str) -> pl.DataFrame:
-    """Normalise headers, add ``_row``, cast to text and drop rows that are entirely empty."""
-    df = _normalise_columns(df, where)
-    df = df.with_columns(pl.all().cast(pl.String)).with_row_index(ROW, offset=first_row)
-    df = df.with_columns(pl.col(ROW).cast(pl.Int64))
-    data = [c for c in df.columns if c != ROW]
-    if not data:
-        return df
-    blank = pl.all_horizontal(
-        [pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in data]
-    )
-    return df.filter(~blank)
+def _nonempty(fields: list[str] | None) -> int:
+    return sum(1 for f in fields or () if f.strip())
 
 
-def _decode(raw: bytes) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+def find_header(rows: list[tuple[int, list[str] | None]]) -> int | None:
+    """Index in ``rows`` of the header: the first row holding at least half as many filled
+    cells as the fullest of these rows (and two, when any row has two); None if all empty.
+    Rows above it are a title block."""
+    counts = [_nonempty(f) for _, f in rows]
+    most = max(counts, default=0)
+    if most == 0:
+        return None
+    need = 1 if most == 1 else max(2, (most + 1) // 2)
+    return next(i for i, c in enumerate(counts) if c >= need)
+
+
+def _frame(names: list[str], rows: list[list[str]], lines: list[int]) -> pl.DataFrame:
+    cols = list(zip(*rows)) if rows else [()] * len(names)
+    df = pl.DataFrame({n: pl.Series(n, c, dtype=pl.String) for n, c in zip(names, cols)})
+    return df.with_columns(pl.Series(ROW, lines, dtype=pl.Int64)).select([ROW, *names])
+
+
+def _table(head: list, reader: RecordReader, where: str, sheet: str | None) -> TablePart | None:
+    """Assemble one table from its first records (``head``) and the reader of the rest."""
+    idx = find_header([(r.line, r.fields if r.problem is None else None) for r in head])
+    if idx is None:
+        bad = next((r for r in head if r.problem), None)
+        if bad is not None:
+            reason = PROBLEMS[bad.problem].format(detail=bad.detail, limit=reader.field_limit)
+            raise IngestError(f"{where}: tidak ada baris judul kolom yang terbaca (baris {bad.line}: {reason})")
+        return None
+    skipped = {"title": sum(1 for r in head[:idx] if _nonempty(r.fields) or r.problem),
+               "blank": sum(1 for r in head[:idx] if not _nonempty(r.fields) and not r.problem)}
+    header = list(head[idx].fields)
+    while header and not header[-1].strip():
+        header.pop()
+    names = _header_names(header, where)
+    reader.width = len(names)
+    part = TablePart(sheet, _frame(names, [], []), header_row=head[idx].line)
+    frames, rows, lines = [], [], []
+    for rec in reader.recheck(head[idx + 1:]):
+        if rec.problem:
+            reason = PROBLEMS[rec.problem].format(detail=rec.detail, limit=reader.field_limit)
+            part.bad.append(BadLine(rec.line, rec.problem, reason, mask_text(rec.text)))
+        elif not _nonempty(rec.fields):
+            skipped["blank"] += 1
+        else:
+            rows.append(rec.fields + [""] * (len(names) - len(rec.fields)))
+            lines.append(rec.line)
+            if len(rows) >= BATCH:
+                frames.append(_frame(names, rows, lines))
+                rows, lines = [], []
+    if rows or not frames:
+        frames.append(_frame(names, rows, lines))
+    part.frame = pl.concat(frames, rechunk=True) if len(frames) > 1 else frames[0]
+    part.skipped = {k: v for k, v in skipped.items() if v}
+    part.trimmed = reader.trimmed
+    return part
+
+
+def _csv_records(lines: Iterator[tuple[int, str]], sep: str | None, limit: int):
+    """(the first records, the reader of the rest, the delimiter)."""
+    first = [item for _, item in zip(range(HEADER_SEARCH), lines)]
+    sep = sep or sniff.sniff_delimiter([t for _, t in first])
+    reader = RecordReader(itertools.chain(first, lines), sep, limit)
+    head = [rec for _, rec in zip(range(HEADER_SEARCH), reader)]
+    return head, reader, sep
+
+
+def read_text_lines(lines: Iterable[tuple[int, str]], where: str, delimiter: str | None = None,
+                    field_limit: int | None = None) -> tuple[TablePart | None, str]:
+    """One delimited table from ``(line number, text)`` pairs; ``(None, sep)`` when empty."""
+    limit = field_limit or field_limit_default()
+    head, reader, sep = _csv_records(iter(lines), delimiter, limit)
+    return _table(head, reader, where, None), sep
+
+
+def _read_csv(path: Path, encoding: str | None, delimiter: str | None, limit: int) -> FileRead:
+    with open(path, "rb") as f:
+        sniff.check_text(f.read(8192), path.name)
+        enc = sniff.normalise_encoding(encoding) if encoding else sniff.detect_encoding(f)
+    sep = sniff.normalise_delimiter(delimiter) if delimiter else None
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" as Windows-1252; latin-1 never fails (last resort).
-        try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError:
-            return raw.decode("latin-1")
+        with open(path, encoding=enc, newline="") as stream:
+            part, sep = read_text_lines(physical_lines(stream), path.name, sep, limit)
+    except UnicodeDecodeError as e:
+        raise IngestError(f"{path.name}: ada byte yang tidak bisa dibaca sebagai "
+                          f"{sniff.ENCODING_NAMES.get(enc, enc)}; simpan ulang berkasnya sebagai UTF-8, "
+                          "atau coba tanpa --encoding atau dengan --encoding cp1252") from None
+    if part is None:
+        raise IngestError(f"{path.name}: berkas kosong; isi baris judul kolom lalu data")
+    return FileRead(path.name, "csv", [part], enc, bool(encoding), sep, bool(delimiter), field_limit=limit)
 
 
-def sniff_delimiter(text: str) -> str:
-    """The delimiter among ``, ; | tab`` that splits the header line into the most columns.
-
-    The header decides because column names hold no delimiters, while values often do
-    (``JKK,JKM`` in a ``;`` file); quoted parts of the header are ignored.
-    """
-    header = re.sub(r'"[^"]*"', "", text.lstrip("\ufeff").split("\n", 1)[0])
-    counts = {d: header.count(d) for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: counts[d])  # ties: the earlier in DELIMITERS
-    return best if counts[best] else ","
+def read_csv_bytes(raw: bytes, name: str = "CSV", encoding: str | None = None,
+                   delimiter: str | None = None, field_limit: int | None = None) -> FileRead:
+    """:func:`read_file` of CSV content already in memory."""
+    limit = field_limit or field_limit_default()
+    sniff.check_text(raw[:8192], name)
+    text, enc = sniff.decode(raw, encoding, name)
+    sep = sniff.normalise_delimiter(delimiter) if delimiter else None
+    part, sep = read_text_lines(split_text(text), name, sep, limit)
+    if part is None:
+        raise IngestError(f"{name}: berkas kosong; isi baris judul kolom lalu data")
+    return FileRead(name, "csv", [part], enc, bool(encoding), sep, bool(delimiter), field_limit=limit)
 
 
 def read_csv_text(text: str, where: str = "CSV") -> pl.DataFrame:
-    if not text.strip():
-        raise IngestError(f"{where}: file kosong; isi baris judul kolom lalu data")
-    sep = sniff_delimiter(text)
+    """The rows of CSV text as a frame (every line must be good; for small fixed inputs)."""
+    got = read_csv_bytes(text.encode("utf-8"), where)
+    _no_bad(got)
+    return got.parts[0].frame
+
+
+def _read_xlsx(path: Path, sheet: str | None, limit: int) -> FileRead:
+    from cakupan.ingest.xlsx import SheetRecords, open_book
+
+    book = open_book(path)
     try:
-        df = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")), separator=sep, infer_schema=False,
-            has_header=True, raise_if_empty=False,
-        )
-    except Exception as err:  # polars raises ComputeError/ShapeError with positions
-        raise IngestError(
-            f"{where}: tidak bisa dibaca sebagai CSV (pemisah '{sep}'): {err}. "
-            "Periksa tanda kutip dan jumlah kolom tiap baris."
-        ) from err
-    return _finish(df, 2, where)
-
-
-def _read_csv(path: Path) -> list[tuple[str | None, pl.DataFrame]]:
-    return [(None, read_csv_text(_decode(path.read_bytes()), path.name))]
-
-
-def _read_xlsx(path: Path, sheet: str | None) -> list[tuple[str | None, pl.DataFrame]]:
-    import fastexcel
-
-    try:
-        book = fastexcel.read_excel(str(path))
-    except Exception as err:
-        raise IngestError(f"{path.name}: bukan file Excel .xlsx yang bisa dibaca ({err})") from err
-    names = list(book.sheet_names)
-    if sheet is not None and sheet not in names:
-        raise IngestError(
-            f"{path.name}: tidak ada sheet '{sheet}'; sheet yang ada: {', '.join(names)}"
-        )
-    out = []
-    for name in [sheet] if sheet is not None else names:
-        try:
-            df = book.load_sheet(name, dtypes="string").to_polars()
-        except Exception as err:
-            raise IngestError(f"{path.name}, sheet '{name}': tidak bisa dibaca ({err})") from err
-        if sheet is None and df.width == 0:
-            continue  # an empty sheet in a workbook is not a table
-        out.append((name, _finish(df, 2, f"{path.name}, sheet '{name}'")))
-    if not out:
-        raise IngestError(f"{path.name}: semua sheet kosong")
+        names = list(book.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise IngestError(f"{path.name}: tidak ada sheet '{sheet}'; sheet yang ada: {', '.join(names)}")
+        out = FileRead(path.name, "xlsx", [], sheets=names, field_limit=limit)
+        for name in [sheet] if sheet is not None else names:
+            where = f"{path.name}, sheet '{name}'"
+            try:
+                records = SheetRecords(book[name], limit)
+                head = [rec for _, rec in zip(range(HEADER_SEARCH), records)]
+                part = _table(head, records, where, name)
+            except IngestError:
+                raise
+            except Exception as err:  # a damaged sheet inside a readable workbook
+                raise IngestError(f"{where}: tidak bisa dibaca ({type(err).__name__}); "
+                                  "buka dan simpan ulang di Excel") from None
+            if part is None:
+                out.empty_sheets.append(name)
+                continue
+            out.parts.append(part)
+    finally:
+        book.close()
+    if not out.parts:
+        raise IngestError(f"{path.name}: " + (f"sheet '{sheet}' kosong" if sheet else "semua sheet kosong"))
     return out
 
 
-def _read_parquet(path: Path) -> list[tuple[str | None, pl.DataFrame]]:
+def _read_parquet(path: Path, limit: int) -> FileRead:
+    import pyarrow.parquet as pq
+
     try:
-        df = pl.read_parquet(path)
+        pf = pq.ParquetFile(path)
     except Exception as err:
-        raise IngestError(f"{path.name}: bukan file Parquet yang bisa dibaca ({err})") from err
-    df = df.with_columns(pl.col(c).cast(pl.String) for c in df.columns)
-    return [(None, _finish(df, 1, path.name))]
+        raise IngestError(f"{path.name}: bukan file Parquet yang bisa dibaca ({type(err).__name__})") from None
+    names = _header_names([str(c) for c in pf.schema_arrow.names], path.name)
+    part = TablePart(None, pl.DataFrame(), header_row=0)
+    frames, offset, blank = [], 1, 0
+    for batch in pf.iter_batches(batch_size=BATCH):
+        df = pl.from_arrow(batch)
+        df = df.rename(dict(zip(df.columns, names))).with_columns(pl.all().cast(pl.String))
+        df = df.with_columns(pl.int_range(offset, offset + df.height, dtype=pl.Int64).alias(ROW))
+        offset += df.height
+        df, bad, n_blank = screen_frame(df.select([ROW, *names]), limit)
+        part.bad += bad
+        blank += n_blank
+        frames.append(df)
+    part.frame = pl.concat(frames, rechunk=True) if frames else _frame(names, [], [])
+    part.skipped = {"blank": blank} if blank else {}
+    return FileRead(path.name, "parquet", [part], field_limit=limit)
 
 
-def read_table_file(path: str | Path, sheet: str | None = None) -> list[tuple[str | None, pl.DataFrame]]:
-    """Read one file into ``[(sheet name or None, frame of strings with _row)]``.
+def screen_frame(df: pl.DataFrame, limit: int) -> tuple[pl.DataFrame, list[BadLine], int]:
+    """Rows of a frame of strings that hold a control character or an over-long field are
+    bad lines; empty rows are counted and dropped: ``(good rows, bad, blank count)``."""
+    data = [c for c in df.columns if c != ROW]
+    if not data:
+        return df, [], 0
+    control = pl.any_horizontal([pl.col(c).str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]").fill_null(False)
+                                 for c in data])
+    long = pl.any_horizontal([(pl.col(c).str.len_chars() > limit).fill_null(False) for c in data])
+    blank = pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in data])
+    marked = df.with_columns(_control=control, _long=long, _blank=blank)
+    bad = []
+    for r in marked.filter(pl.col("_control") | pl.col("_long")).iter_rows(named=True):
+        text = "\t".join("" if r[c] is None else r[c] for c in data)
+        code = "control_char" if r["_control"] else "field_too_long"
+        detail = ("karakter tak terlihat" if code == "control_char"
+                  else str(max(len(r[c] or "") for c in data)))
+        bad.append(BadLine(r[ROW], code, PROBLEMS[code].format(detail=detail, limit=limit), mask_text(text)))
+    good = marked.filter(~pl.col("_control") & ~pl.col("_long") & ~pl.col("_blank"))
+    n_blank = marked.filter(pl.col("_blank") & ~pl.col("_control") & ~pl.col("_long")).height
+    return good.drop("_control", "_long", "_blank"), bad, n_blank
 
-    CSV (delimiter sniffed among ``, ; | tab``; UTF-8 with or without BOM, else
-    Windows-1252), XLSX (every non-empty sheet, or only ``sheet``) and Parquet.
-    """
+
+def read_file(path: str | Path, sheet: str | None = None, encoding: str | None = None,
+              delimiter: str | None = None, field_limit: int | None = None) -> FileRead:
+    """Read one file: every table in it (a CSV, each non-empty sheet or only ``sheet``, a
+    Parquet file), every line accounted for (see :class:`TablePart`).
+
+    Raises :class:`IngestError` (one sentence) for a file that cannot be read as a table at
+    all: missing, of another kind than its name says, empty, or a header without data."""
     path = Path(path)
     if not path.is_file():
         raise IngestError(f"file {path} tidak ditemukan; periksa nama dan foldernya")
     ext = path.suffix.lower()
+    limit = field_limit or field_limit_default()
     if sheet is not None and ext not in (".xlsx", ".xlsm"):
         raise IngestError(f"{path.name}: pilihan sheet hanya untuk file Excel .xlsx")
+    if (encoding or delimiter) and ext not in (".csv", ".txt", ".tsv"):
+        raise IngestError(f"{path.name}: --encoding dan --delimiter hanya untuk berkas teks CSV")
     if ext in (".csv", ".txt", ".tsv"):
-        return _read_csv(path)
-    if ext in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet)
-    if ext in (".parquet", ".pq"):
-        return _read_parquet(path)
-    if ext == ".xls":
+        got = _read_csv(path, encoding, delimiter, limit)
+    elif ext in (".xlsx", ".xlsm"):
+        got = _read_xlsx(path, sheet, limit)
+    elif ext in (".parquet", ".pq"):
+        got = _read_parquet(path, limit)
+    elif ext == ".xls":
         raise IngestError(
-            f"{path.name}: format Excel lama (.xls) tidak didukung; simpan ulang sebagai .xlsx atau CSV"
-        )
-    raise IngestError(
-        f"{path.name}: jenis file '{ext or '(tanpa ekstensi)'}' tidak didukung; "
-        f"gunakan {', '.join(SUPPORTED)}"
-    )
+            f"{path.name}: format Excel lama (.xls) tidak didukung; simpan ulang sebagai .xlsx atau CSV")
+    else:
+        raise IngestError(f"{path.name}: jenis file '{ext or '(tanpa ekstensi)'}' tidak didukung; "
+                          f"gunakan {', '.join(SUPPORTED)}")
+    if got.read == 0:
+        raise IngestError(f"{path.name}: hanya berisi judul kolom, tanpa baris data")
+    return got
+
+
+def _no_bad(got: FileRead) -> None:
+    bad = got.bad_lines()
+    if bad:
+        sheet, first = bad[0]
+        where = f"{got.name}" + (f", sheet '{sheet}'" if sheet else "")
+        raise IngestError(f"{where}: baris {first.line} {first.reason} ({len(bad)} baris bermasalah)")
+
+
+def read_table_file(path: str | Path, sheet: str | None = None) -> list[tuple[str | None, pl.DataFrame]]:
+    """``[(sheet name or None, frame of strings with _row)]`` of a file whose every line is
+    good (else :class:`IngestError` naming the first bad line). Importers use
+    :func:`read_file`, which keeps the bad lines for quarantine."""
+    got = read_file(path, sheet)
+    _no_bad(got)
+    return [(p.sheet, p.frame) for p in got.parts]

@@ -10,7 +10,8 @@ Reason codes: ``required_missing``, ``bad_nik``, ``nik_mangled``, ``nik_conflict
 target whose branch is not in the ``branches`` table, see :func:`known_values`),
 ``bad_date``, ``future_date``,
 ``bad_month``, ``unknown_value``, ``bad_number``, ``pu_without_npp``,
-``paid_before_registered``, ``duplicate_key``. A missing required *column* is not a row
+``paid_before_registered``, ``implausible_target`` (a target above the region's labour
+force, see :func:`target_limits`, or above Indonesia's population), ``duplicate_key``. A missing required *column* is not a row
 problem: :func:`check_columns` raises :class:`IngestError` for the whole file.
 
 A contract may name its own header aliases (``Contract.aliases``) and value spellings
@@ -31,6 +32,7 @@ import pyarrow as pa
 
 from cakupan.contracts import Contract
 from cakupan.identity.nik import MANGLED, UNKNOWN_DISTRICT, validate_nik_frame
+from cakupan.ingest.dates import YearRule, parse_dates
 from cakupan.ingest.readers import ROW, IngestError
 
 SHEET = "_sheet"
@@ -44,7 +46,7 @@ ID_COLUMNS = {"kpj": "KPJ", "npp": "NPP", "npwp": "NPWP"}
 REASON_CODES = (
     "required_missing", "bad_nik", "nik_mangled", "nik_conflict", "bad_id", "unknown_region",
     "unknown_branch", "bad_date", "future_date", "bad_month", "unknown_value", "bad_number",
-    "pu_without_npp", "paid_before_registered", "duplicate_key",
+    "pu_without_npp", "paid_before_registered", "implausible_target", "duplicate_key",
 )
 """Every row-level reason code, in the order ``reason_code`` lists them."""
 _MANGLED_RE = r"^[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+$|^\d+[.,]0+$"
@@ -56,6 +58,20 @@ REGION_LEVELS = {"PROVINCE": (2, "provinsi"), "REGENCY": (4, "kabupaten/kota")}
 
 _KNOWN: ContextVar[Mapping[str, frozenset[str]] | None] = ContextVar("cakupan_known_values",
                                                                      default=None)
+_LIMITS: ContextVar[Mapping[str, int] | None] = ContextVar("cakupan_target_limits", default=None)
+POPULATION_CAP = 300_000_000
+"""No target of active workers can exceed Indonesia's population (about 280 million)."""
+
+
+@contextmanager
+def target_limits(labour_force: Mapping[str, int]) -> Iterator[None]:
+    """The labour force (employed + unemployed) per province or regency code: a target
+    above its area's labour force is quarantined as ``implausible_target``."""
+    token = _LIMITS.set(dict(labour_force))
+    try:
+        yield
+    finally:
+        _LIMITS.reset(token)
 
 
 @contextmanager
@@ -132,13 +148,9 @@ def _v(name: str) -> pl.Expr:
     return pl.col(f"v_{name}")
 
 
-def _parse_date(s: pl.Expr) -> pl.Expr:
-    t = s.str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "")
-    return pl.coalesce(
-        t.str.to_date("%Y-%m-%d", strict=False),
-        t.str.to_date("%d/%m/%Y", strict=False),
-        t.str.to_date("%d-%m-%Y", strict=False),
-    )
+def _parse_date(s: pl.Expr, rule: YearRule | None = None) -> pl.Expr:
+    """The shared date parser (:mod:`cakupan.ingest.dates`)."""
+    return parse_dates(s, rule or YearRule.event())[0]
 
 
 def _parse_month(s: pl.Expr) -> pl.Expr:
@@ -222,9 +234,12 @@ def _column_stage(contract: Contract, name: str, today: date):
         problems.append(("unknown_value", pl.when(v.is_not_null() & ~v.is_in(list(col.allowed))).then(
             pl.format(f"{name} '{{}}' tidak dikenal (pilihan: {', '.join(col.allowed)})", s))))
     elif kind.is_date():
-        value = _parse_date(s)
-        problems.append(("bad_date", pl.when(s.is_not_null() & v.is_null()).then(pl.format(
-            f"{name} '{{}}' bukan tanggal: tulis YYYY-MM-DD atau DD/MM/YYYY", s))))
+        rule = YearRule.birth(today) if name == "birth_date" else YearRule.event(today)
+        value, code = parse_dates(s, rule)
+        problems.append(("bad_date", pl.when(s.is_not_null() & v.is_null()).then(
+            pl.when(code == "date_impossible").then(pl.format(
+                f"{name} '{{}}': tanggal itu tidak ada di kalender (hari atau bulan salah)", s))
+            .otherwise(pl.format(f"{name} '{{}}' bukan tanggal: tulis DD-MM-YYYY atau YYYY-MM-DD", s)))))
         problems.append(("future_date", pl.when(v > pl.lit(today)).then(pl.format(
             f"{name} {{}} ada di masa depan", v.dt.strftime("%Y-%m-%d")))))
     elif name in ("last_paid_month", "period"):
@@ -263,6 +278,16 @@ def _target_problems() -> list[tuple[str, pl.Expr]]:
             .then(pl.format(f"area_code {{}} tidak ada di daftar {label} Kemendagri", area))
             .otherwise(pl.format(f"level {lvl} memerlukan kode {label} {n} digit, tertulis '{{}}'",
                                  _s("area_code"))))))
+    target = _v("target")
+    out.append(("implausible_target", pl.when(target > POPULATION_CAP).then(pl.format(
+        "target {} tidak masuk akal: lebih besar dari seluruh penduduk Indonesia; periksa angkanya",
+        _s("target")))))
+    limits = _LIMITS.get()
+    if limits:
+        lf = area.replace_strict(limits, default=None, return_dtype=pl.Int64)
+        out.append(("implausible_target", pl.when((target <= POPULATION_CAP) & lf.is_not_null() & (target > lf))
+                    .then(pl.format("target {} melebihi angkatan kerja wilayah {} ({} orang); periksa angkanya",
+                                    _s("target"), area, lf))))
     branches = (_KNOWN.get() or {}).get("branch_code")
     if branches is not None:
         out.append(("unknown_branch", pl.when((level == "BRANCH") & area.is_not_null()

@@ -3,7 +3,6 @@ CSV (one file, a status column). Personal data is masked unless ``show_pii``."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pyarrow as pa
@@ -44,12 +43,12 @@ def columns(show_pii: bool) -> list[str]:
 
 
 def write_csv(rows: list[dict], path: Path, show_pii: bool) -> None:
+    """UTF-8 with BOM, formula-safe cells, NIKs as text (:mod:`cakupan.reports.spreadsheet`)."""
+    from cakupan.reports.spreadsheet import write_csv as write
+
     cols = columns(show_pii)
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow([HEADERS[c] for c in cols])
-        for r in rows:
-            w.writerow(["" if r.get(c) is None else r[c] for c in cols])
+    write(path, [HEADERS[c] for c in cols], ([r.get(c) for c in cols] for r in rows),
+          [i for i, c in enumerate(cols) if c == "nik"])
 
 
 def write_xlsx(rows: list[dict], path: Path, show_pii: bool, summary: str,
@@ -57,16 +56,19 @@ def write_xlsx(rows: list[dict], path: Path, show_pii: bool, summary: str,
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from cakupan.reports.spreadsheet import append_row
+
     cols = columns(show_pii)
+    nik = [i for i, c in enumerate(cols) if c == "nik"]
     wb = Workbook()
     ws = wb.active
     ws.title = "Ringkasan"
-    ws.append([summary])
+    append_row(ws, [summary])
     ws["A1"].font = Font(bold=True)
     ws.append([])
     ws.append(["Status", "Jumlah"])
     for code, label in OUTCOMES.items():
-        ws.append([label, counts.get(code, 0)])
+        append_row(ws, [label, counts.get(code, 0)])
     if not show_pii:
         ws.append([])
         ws.append(["NIK, nama dan nomor HP disamarkan; untuk petugas lapangan ekspor ulang dengan --show-pii."])
@@ -78,7 +80,7 @@ def write_xlsx(rows: list[dict], path: Path, show_pii: bool, summary: str,
             cell.font = Font(bold=True)
         for r in rows:
             if r["status_code"] == code:
-                sheet.append([r.get(c) for c in cols])
+                append_row(sheet, [r.get(c) for c in cols], nik)
         for i, c in enumerate(cols, start=1):
             sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = 22 if c != "reason" else 48
         sheet.freeze_panes = "A2"

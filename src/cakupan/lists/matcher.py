@@ -35,7 +35,7 @@ MODELS = "match_models"
 
 
 # the people index depends on the name rules: a change of rules rebuilds it
-INDEX_VERSION = hashlib.sha1(repr((names.NORMALISE_RULES, names.KEY_RULES)).encode()).hexdigest()[:8]
+INDEX_VERSION = hashlib.sha1(repr((names.NORMALISE_RULES, names.KEY_RULES, pp.IDENTITY)).encode()).hexdigest()[:8]
 
 
 class MatchError(ValueError):
@@ -46,9 +46,9 @@ class MatchError(ValueError):
 class Thresholds:
     """Match weights (log2 Bayes factors): at or above ``upper`` a match, from ``lower`` a
     case for review; a match also needs the runner-up ``margin`` lower."""
-    upper: float = 8.0
+    upper: float = 4.0
     lower: float = 0.0
-    margin: float = 4.0
+    margin: float = 2.0
 
 
 @dataclass
@@ -62,6 +62,7 @@ class MatchReport:
     nik_stage: int = 0
     probabilistic_input: int = 0
     pairs: int = 0
+    model_id: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -85,15 +86,34 @@ def fingerprint(wh) -> str:
     return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
 
 
-def model_for(wh) -> tuple[str, dict]:
-    """The warehouse's own trained model when there is one, else the shipped model."""
-    if wh.has(MODELS):
-        row = wh.con.con.execute(f"SELECT model_id, model FROM {MODELS} "
-                                 "ORDER BY trained_at DESC LIMIT 1").fetchone()
+SHIPPED = "shipped"
+MIN_TRAIN = 300
+"""A list with at least this many identities and no model of its own gets one, trained by
+``lists match`` on the list itself (EM, the shipped model as the prior)."""
+
+
+def model_for(wh, source: str, model: str | None = None) -> tuple[str, dict]:
+    """The model to apply to ``source``: the one named by ``model`` (an id from
+    ``lists train``, or ``shipped``), else the latest model trained on this list (by
+    ``lists train``, or by ``lists match`` itself for a list of :data:`MIN_TRAIN` or more
+    identities), else the shipped model. A model trained on one list is never applied to
+    another unasked."""
+    if model != SHIPPED and wh.has(MODELS):
+        raw = wh.con.con
+        if model:
+            row = raw.execute(f"SELECT model_id, model FROM {MODELS} WHERE model_id = ? "
+                              "ORDER BY trained_at DESC LIMIT 1", [model]).fetchone()
+        else:
+            row = raw.execute(f"SELECT model_id, model FROM {MODELS} WHERE source = ? "
+                              "ORDER BY trained_at DESC LIMIT 1", [source]).fetchone()
         if row:
             return row[0], json.loads(row[1])
-    model = prob.default_model()
-    return "shipped-" + hashlib.sha1(json.dumps(model, sort_keys=True).encode()).hexdigest()[:8], model
+    if model and model != SHIPPED:
+        known = ([r[0] for r in wh.con.con.execute(f"SELECT DISTINCT model_id FROM {MODELS} ORDER BY 1").fetchall()]
+                 if wh.has(MODELS) else [])
+        raise MatchError(f"tidak ada model '{model}'; yang ada: {', '.join([SHIPPED, *known])}")
+    shipped = prob.default_model()
+    return prob.model_id(shipped, SHIPPED), shipped
 
 
 def people_index(wh, progress=None) -> tuple[ibis.Table, str]:
@@ -131,8 +151,9 @@ def _reviews(wh) -> ibis.Table:
 
 
 def match_list(wh, source: str, period: str, thresholds: Thresholds = Thresholds(),
-               progress=None) -> MatchReport:
-    """Match the latest version of ``source``; store links and outcomes; report counts."""
+               progress=None, model: str | None = None) -> MatchReport:
+    """Match the latest version of ``source``; store links and outcomes; report counts.
+    ``model``: see :func:`model_for`."""
     if wh.engine != "duckdb":
         raise MatchError("lists are matched in the DuckDB warehouse: run without --engine spark")
     step = progress or (lambda name: None)
@@ -140,13 +161,22 @@ def match_list(wh, source: str, period: str, thresholds: Thresholds = Thresholds
     import_id = latest_import(wh, source)
     report = MatchReport(source, import_id, period)
     people, fp = people_index(wh, step)
-    model_id, model = model_for(wh)
-    key = f"{fp}:{model_id}:{thresholds.upper}:{thresholds.lower}:{thresholds.margin}"
     report.seconds["indeks registri"] = time.perf_counter() - clock
 
     rows = wh.table(LIST_ROWS).filter(ibis._.import_id == import_id)
     ids = wh.to_arrow(pp.list_identity(rows, _regions(wh)))
     report.identities = len(ids)
+    model_id, weights = model_for(wh, source, model)
+    if model is None and model_id.startswith(SHIPPED) and len(ids) >= MIN_TRAIN:
+        from cakupan.lists.review import train_model
+
+        clock = time.perf_counter()
+        step("melatih model untuk daftar ini")
+        train_model(wh, source, auto=True)
+        model_id, weights = model_for(wh, source)
+        report.seconds["latih model"] = time.perf_counter() - clock
+    report.model_id = model_id
+    key = f"{fp}:{model_id}:{thresholds.upper}:{thresholds.lower}:{thresholds.margin}"
     if wh.has(LINKS):
         done = wh.to_arrow(wh.table(LINKS).filter(ibis._.cache_key == key).select("unique_id"))
         report.reused = len(done)
@@ -167,7 +197,7 @@ def match_list(wh, source: str, period: str, thresholds: Thresholds = Thresholds
     clock = time.perf_counter()
     step("tahap probabilistik")
     right = wh.to_arrow(people.select(*pp.IDENTITY)) if len(residual) else None
-    pairs = prob.score(residual, right, model, thresholds.lower) if len(residual) else prob.empty_pairs()
+    pairs = prob.score(residual, right, weights, thresholds.lower) if len(residual) else prob.empty_pairs()
     report.pairs = len(pairs)
     report.seconds["tahap probabilistik"] = time.perf_counter() - clock
 

@@ -8,7 +8,6 @@ recomputes it with the decision applied.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from cakupan.lists.importer import LIST_ROWS
 from cakupan.lists.matcher import (
     LINKS,
     MATCHES,
+    MIN_TRAIN,
     MODELS,
     PEOPLE,
     REVIEWS,
@@ -101,19 +101,31 @@ def pending(wh, source: str) -> list[dict]:
                 [import_id]).fetchall()]
 
 
-def train_model(wh, source: str) -> str:
-    """EM-train the probabilistic model on ``source`` against the registry; keep it."""
+def train_model(wh, source: str, auto: bool = False) -> str:
+    """EM-train the probabilistic model on ``source`` against the registry; keep it for
+    this list (other lists use it only when asked: ``lists match --model ID``). Fields the
+    list does not have keep the shipped model's weights. The id is a hash of the model, so
+    training twice on the same data gives the same id (and one stored row). ``auto``: the
+    training ``lists match`` does on its own for a list without a model."""
     import_id = latest_import(wh, source)
     people, _ = people_index(wh)
     rows = wh.table(LIST_ROWS).filter(ibis._.import_id == import_id)
     left = wh.to_arrow(pp.list_identity(rows, _regions(wh)))
-    if len(left) < 100:
-        raise MatchError(f"daftar '{source}' terlalu kecil untuk melatih model ({len(left)} identitas; perlu ≥ 100)")
+    if len(left) < MIN_TRAIN:
+        raise MatchError(f"daftar '{source}' terlalu kecil untuk melatih model ({len(left)} identitas; perlu ≥ {MIN_TRAIN})")
     right = wh.to_arrow(people.select(*pp.IDENTITY))
-    model = prob.train(left, right)
-    text = json.dumps(model, sort_keys=True)
-    model_id = "trained-" + hashlib.sha1(text.encode()).hexdigest()[:8]
-    wh.append({MODELS: pa.table({
-        "model_id": [model_id], "source": [source], "model": [text],
-        "trained_at": pa.array([datetime.now(UTC).replace(tzinfo=None)], pa.timestamp("us"))})})
+    sample_left, sample_right = prob.training_sample(left, right)
+    model = prob.train(sample_left, sample_right, registry_size=len(right))
+    model_id = prob.model_id(model)
+    entry = pa.table({
+        "model_id": [model_id], "source": [source], "model": [json.dumps(model, sort_keys=True)],
+        "trained_at": pa.array([datetime.now(UTC).replace(tzinfo=None)], pa.timestamp("us")),
+        "automatic": [auto]})
+    with wh.transaction({"_model": entry}) as raw:
+        if wh.has(MODELS):
+            raw.execute(f"ALTER TABLE {MODELS} ADD COLUMN IF NOT EXISTS automatic BOOLEAN")
+            raw.execute(f"DELETE FROM {MODELS} WHERE model_id = ? AND source = ?", [model_id, source])
+            raw.execute(f"INSERT INTO {MODELS} BY NAME SELECT * FROM _model")
+        else:
+            raw.execute(f"CREATE TABLE {MODELS} AS SELECT * FROM _model")
     return model_id

@@ -12,11 +12,13 @@ def mask_nik(nik: str | None) -> str | None:
 
 
 def mask_name(name: str | None) -> str | None:
-    """``Siti Rahayu Lestari`` -> ``Siti R. L.``: the first word and initials."""
-    if not name:
+    """``Siti Rahayu Lestari`` -> ``S*** R. L.``; ``Dian`` -> ``D***``: the first word's
+    first letter and three stars whatever its length, then initials. No word is shown, so
+    a one-word name is hidden as well as a long one (and the length is not told)."""
+    if not name or not name.strip():
         return name
     first, *rest = name.split()
-    return " ".join([first] + [w[0].upper() + "." for w in rest])
+    return " ".join([first[0].upper() + "***"] + [w[0].upper() + "." for w in rest])
 
 
 def mask_phone(phone: str | None) -> str | None:

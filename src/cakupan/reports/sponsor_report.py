@@ -100,26 +100,30 @@ def write_plan_xlsx(plan, path: Path, lang: str, show_pii: bool) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from cakupan.reports.spreadsheet import append_row
+
     i = 0 if lang == "id" else 1
     wb = Workbook()
     ws = wb.active
     ws.title = "Ringkasan" if lang == "id" else "Summary"
-    ws.append([summary(plan, lang)])
+    append_row(ws, [summary(plan, lang)])
     r = plan.request
     for label, value in ((("Anggaran", "Budget"), r.budget), (("Bulan", "Months"), r.months),
                          (("Mulai", "Start"), r.start), (("Wilayah", "Region"), dotted(r.region)),
                          (("Biaya per orang", "Cost per person"), r.cost_per_person),
                          (("Dipilih", "Selected"), len(plan.selected)), (("Total biaya", "Total cost"), plan.cost),
                          (("Sisa anggaran", "Budget left"), plan.left)):
-        ws.append([label[i], value])
+        append_row(ws, [label[i], value])
 
     def sheet(title: str, head: dict, rows: list[dict]) -> None:
         sh = wb.create_sheet(title[:31])
         sh.append([pair[i] for pair in head.values()])
         for cell in sh[1]:
             cell.font = Font(bold=True)
+        nik = [j for j, k in enumerate(head) if k == "nik"]
         for row in rows:
-            sh.append([float(v) if v.__class__.__name__ == "Decimal" else v for v in (row.get(k) for k in head)])
+            append_row(sh, [float(v) if v.__class__.__name__ == "Decimal" else v for v in (row.get(k) for k in head)],
+                       nik)
 
     people_head = {k: HEAD[k] for k in PEOPLE}
     sheet("Terpilih" if lang == "id" else "Selected", people_head, people_rows(plan, show_pii, lang, True))

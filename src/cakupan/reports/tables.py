@@ -6,8 +6,6 @@ the terminal table and XLSX carry Indonesian (or English) labels and id-ID forma
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -72,13 +70,17 @@ def _plain(value):
     return value
 
 
+def _text_columns(report: Report) -> list[int]:
+    return [i for i, c in enumerate(report.columns) if c == "nik"]
+
+
 def to_csv(report: Report) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(report.columns)
-    for row in report.rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in report.columns])
-    return out.getvalue()
+    """The report as CSV text, formula-safe (:mod:`cakupan.reports.spreadsheet`); whoever
+    writes it to a file or a download adds the UTF-8 byte-order mark."""
+    from cakupan.reports.spreadsheet import csv_text
+
+    return csv_text(report.columns, ([row.get(c) for c in report.columns] for row in report.rows),
+                    _text_columns(report), lineterminator="\n")
 
 
 def plain_rows(report: Report) -> list[dict]:
@@ -96,18 +98,20 @@ def to_xlsx(report: Report, path: Path, lang: str = "id") -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from cakupan.reports.spreadsheet import append_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = "cakupan"
-    ws.append([report.title])
+    append_row(ws, [report.title])
     ws["A1"].font = Font(bold=True)
-    ws.append([fmt.label(c, lang) for c in report.columns])
+    append_row(ws, [fmt.label(c, lang) for c in report.columns])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in report.rows:
-        ws.append([_plain(row.get(c)) if report.kinds[c] != "bool" else
-                   (None if row.get(c) is None else fmt.label("yes" if row.get(c) else "no", lang))
-                   for c in report.columns])
+        append_row(ws, [_plain(row.get(c)) if report.kinds[c] != "bool" else
+                        (None if row.get(c) is None else fmt.label("yes" if row.get(c) else "no", lang))
+                        for c in report.columns], _text_columns(report))
     for col, c in enumerate(report.columns, start=1):
         number_format = {"int": "#,##0", "pct": "0.00"}.get(report.kinds[c])
         if number_format:
@@ -116,5 +120,5 @@ def to_xlsx(report: Report, path: Path, lang: str = "id") -> None:
         ws.column_dimensions[ws.cell(row=2, column=col).column_letter].width = 18
     ws.append([])
     for note in report.notes:
-        ws.append([note])
+        append_row(ws, [note])
     wb.save(path)

@@ -26,13 +26,17 @@ class Scope:
     ``regions`` are Kemendagri code prefixes (``"33"``, ``"3374"``); ``None`` means every
     region. ``personal_data`` says whether the caller may see NIK, names, birth dates and
     phones unmasked (they still have to ask for it). ``sources`` limits the partner lists
-    the caller may see (``None``: all).
+    the caller may see (``None``: all), ``cohorts`` likewise the sponsored cohorts (beyond
+    their regions); ``leads_only`` is a field agent's scope (only leads assigned to it).
+    An empty ``regions`` tuple sees no region at all.
     """
 
     regions: tuple[str, ...] | None = None
     personal_data: bool = True
     sources: frozenset[str] | None = None
     who: str = "cli"
+    cohorts: frozenset[str] | None = None
+    leads_only: bool = False
 
     def allows(self, code: str | None) -> bool:
         """Whether a region (at any level) lies inside the scope."""
@@ -60,12 +64,17 @@ class Scope:
         """Only the rows of ``table`` whose region column lies inside the scope."""
         if self.regions is None:
             return table
+        if not self.regions:
+            return table.filter(ibis.literal(False))
         col = table[column]
         cond = ibis.or_(*[col.startswith(r) for r in self.regions])
         return table.filter(cond)
 
     def may_see_source(self, source: str) -> bool:
         return self.sources is None or source in self.sources
+
+    def may_see_cohort(self, cohort_id: str) -> bool:
+        return self.cohorts is None or cohort_id in self.cohorts
 
     def show_pii(self, asked: bool) -> bool:
         """Unmasked personal data only when asked for and allowed."""

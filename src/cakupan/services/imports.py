@@ -13,7 +13,8 @@ TABLES = ("participants", "employers", "workforce")
 
 
 def import_table(wh, scope: Scope, table: str, path: Path, sheet: str | None = None, progress=None,
-                 replace: bool = False):
+                 replace: bool = False, encoding: str | None = None, delimiter: str | None = None,
+                 field_limit: int | None = None):
     """Validate a file against the table's contract: valid rows upserted by key, the rest in
     quarantine with their row number and reason; atomic and idempotent."""
     from cakupan.ingest.load import IngestError, import_file
@@ -21,7 +22,8 @@ def import_table(wh, scope: Scope, table: str, path: Path, sheet: str | None = N
     if scope.regions is not None:
         raise ServiceError("hanya pengguna dengan akses semua wilayah yang boleh mengimpor registri")
     try:
-        return import_file(wh, table, path, sheet=sheet, progress=progress, replace=replace)
+        return import_file(wh, table, path, sheet=sheet, progress=progress, replace=replace,
+                           encoding=encoding, delimiter=delimiter, field_limit=field_limit)
     except (IngestError, WarehouseError) as e:
         raise ServiceError(str(e)) from None
 
@@ -91,21 +93,43 @@ def quarantine(wh, scope: Scope, import_id: str | None = None, reason: str | Non
                        .order_by(["import_id", "sheet", "row_number"]).limit(limit, offset=offset)).to_pylist()
     for r in rows:
         r["source_file"] = Path(r["source_file"]).name
+        r["reason"] = mask_digits(r["reason"])
     return QuarantinePage(rows, total, reasons, import_id)
+
+
+def mask_digits(text: str | None) -> str | None:
+    """Runs of 12 or more digits (NIKs, phone and card numbers) masked in a text shown to
+    a user: ``3374014101900001`` -> ``337401******0001``."""
+    import re
+
+    if not text:
+        return text
+    return re.sub(r"(?<!\d)(\d{6})(\d{2,})(\d{4})(?!\d)", lambda m: m[1] + "*" * len(m[2]) + m[3], text)
 
 
 def _visible_tables(wh, scope: Scope) -> list[str]:
     from cakupan.lists.importer import LIST_IMPORTS
 
-    if not wh.has(LIST_IMPORTS):
-        return []
+    if not wh.has(LIST_IMPORTS) or (scope.regions is not None and scope.sources is None):
+        return []  # a region-bound caller sees the quarantine of its own lists only
     sources = wh.to_arrow(wh.table(LIST_IMPORTS).select("source").distinct())["source"].to_pylist()
     return [f"list:{s}" for s in sources if scope.may_see_source(s)]
 
 
 def table_counts(wh, scope: Scope) -> dict[str, int]:
     """Row counts of the warehouse's tables."""
-    names = ("participants", "employers", "workforce", "regions", "quarantine", "imports", "boundaries")
-    return {n: wh.to_arrow(wh.table(n).count().as_table()).column(0)[0].as_py() for n in names if wh.has(n)}
+    return {n: wh.to_arrow(wh.table(n).count().as_table()).column(0)[0].as_py() for n in _tables(wh)}
+
+
+def _tables(wh) -> list[str]:
+    """Every table the project wrote (engine work tables left out), known ones first."""
+    first = ("participants", "employers", "workforce", "regions", "quarantine", "imports", "boundaries",
+             "list_imports", "list_rows")
+    if wh.engine == "spark":
+        names = [p.name for p in wh.settings.spark_dir.iterdir() if p.is_dir()]
+    else:
+        names = list(wh.con.list_tables())
+    names = [n for n in names if not n.startswith(("_", "."))]
+    return [n for n in first if n in names] + sorted(n for n in names if n not in first)
 
 

@@ -197,7 +197,8 @@ def cohorts(wh, scope: Scope) -> list[dict]:
     if not wh.has(COHORTS):
         return []
     rows = wh.to_arrow(wh.table(COHORTS).order_by("created_at")).to_pylist()
-    return [c for c in rows if all(scope.allows(code) for code in c["region"].split(","))]
+    return [c for c in rows if scope.may_see_cohort(c["cohort_id"])
+            and all(scope.allows(code) for code in c["region"].split(","))]
 
 
 @dataclass

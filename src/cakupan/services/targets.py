@@ -41,6 +41,17 @@ def known_branches(wh) -> list[str]:
     return wh.to_arrow(wh.table("branches").select("branch_code").distinct())["branch_code"].to_pylist()
 
 
+def labour_force(wh) -> dict[str, int]:
+    """Province and regency code -> its largest labour force (employed + unemployed) over
+    the workforce periods, for the targets' plausibility check (empty without workforce)."""
+    if not wh.has("workforce"):
+        return {}
+    w = wh.table("workforce")
+    w = w.filter(w.employment_status.isnull(), w.sector.isnull())
+    expr = w.group_by("region_code").agg(n=(w.employed + w.unemployed.fill_null(0)).max())
+    return {r["region_code"]: int(r["n"]) for r in wh.to_arrow(expr).to_pylist() if r["n"] is not None}
+
+
 def _weights(wh, key: str, period: str) -> list[dict]:
     expr = tg.cascade_weights(key, period, wh.table("workforce"),
                               registry_of(wh) if key == "uncovered" else None)
@@ -109,18 +120,19 @@ def import_targets(wh, path: str | Path, sheet: str | None = None, cascade: str 
 
     The cascade is computed before the import (a missing table fails before anything is
     written) and written after it, in its own transaction; running the same command again
-    changes nothing.
+    changes nothing. A target above its area's labour force (or Indonesia's population) is
+    quarantined as ``implausible_target``.
     """
     from cakupan.ingest.load import _read
-    from cakupan.ingest.validate import known_values, validate_frame
+    from cakupan.ingest.validate import known_values, target_limits, validate_frame
 
     if cascade is not None and cascade not in tg.KEYS:
         raise ValueError(f"kunci kaskade {cascade!r} tidak dikenal (pilihan: {', '.join(tg.KEYS)})")
-    with known_values(branch_code=known_branches(wh)):
+    with known_values(branch_code=known_branches(wh)), target_limits(labour_force(wh)):
         rows: list[dict] = []
         skipped: list[str] = []
         if cascade:
-            df, _ = _read(Path(path), TARGETS, sheet)
+            df, _, _ = _read(Path(path), TARGETS, sheet)
             accepted = validate_frame(TARGETS, df, today=today).accepted.to_pylist()
             provinces = [r for r in accepted if r["level"] == "PROVINCE"]
             rows, skipped = cascaded_rows(wh, provinces, cascade)
@@ -166,7 +178,15 @@ def show(wh, scope, level: str | None = None, segment: str | None = None, year: 
         b = wh.table(BRANCHES.name)
         named = wh.to_arrow(b.group_by("branch_code").agg(name=b.branch_name.min())).to_pylist()
         branch_names = {r["branch_code"]: r["name"] for r in named}
-    rows = [r for r in rows if r["level"] == "BRANCH" or scope.allows(r["area_code"])]
+    served: dict[str, list[str]] = {}
+    if scope.regions is not None and wh.has(BRANCHES.name):
+        b = wh.table(BRANCHES.name)
+        for r in wh.to_arrow(b.select("branch_code", "regency_code")).to_pylist():
+            served.setdefault(r["branch_code"], []).append(r["regency_code"])
+    # a branch's targets only for a caller who sees every regency the branch serves
+    rows = [r for r in rows if (scope.allows(r["area_code"]) if r["level"] != "BRANCH" else
+                                scope.regions is None or (served.get(r["area_code"]) and
+                                                          all(scope.allows(c) for c in served[r["area_code"]])))]
     region = names()
     for r in rows:
         r["area_name"] = (branch_names.get(r["area_code"]) if r["level"] == "BRANCH"

@@ -6,14 +6,14 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cakupan import __version__
-from cakupan.services import NotFound, Scope, ServiceError
+from cakupan.services import NotFound, ServiceError
 from cakupan.settings import Settings
 from cakupan.warehouse import WarehouseError
 from cakupan.web.hub import Hub
@@ -25,9 +25,15 @@ STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("cakupan.web")
 
 
-def create_app(settings: Settings, scope: Scope | None = None, upload_limit: int = 200 * 1024 * 1024) -> FastAPI:
-    """The web app on ``settings``' DuckDB warehouse. The server process holds the warehouse
-    for as long as it runs; every write goes through its job queue."""
+def create_app(settings: Settings, upload_limit: int = 200 * 1024 * 1024, store=None) -> FastAPI:
+    """The web app on ``settings``' DuckDB warehouse and its app store (``store``, default:
+    CAKUPAN_DATABASE_URL or the SQLite file beside the warehouse). The server process holds
+    the warehouse for as long as it runs; every write goes through its job queue. Every page
+    but the login page needs an account."""
+    from cakupan.store import open_store
+    from cakupan.web import access
+
+    store = store or open_store(settings.warehouse)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -43,23 +49,27 @@ def create_app(settings: Settings, scope: Scope | None = None, upload_limit: int
         finally:
             app.state.jobs.close()
             app.state.hub.close()
+            store.close()
 
     app = FastAPI(title="cakupan", version=__version__, lifespan=lifespan,
                   description="Cakupan kepesertaan BPJS Ketenagakerjaan: coverage, potential, performance, "
-                              "partner lists and sponsorship. Every figure a page shows, as JSON.")
+                              "partner lists and sponsorship. Every figure a page shows, as JSON. "
+                              "Send an API token: `Authorization: Bearer ckp_…` (cakupan users token).",
+                  dependencies=[Depends(access.csrf_guard)])
     app.state.settings = settings
-    app.state.scope = scope
+    app.state.store = store
     app.state.templates = make_templates()
     app.state.upload_limit = upload_limit
     app.state.plans = {}
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    from cakupan.web.routes import api, jobs, lists, pages, sponsor, uploads
+    from cakupan.web.routes import api, jobs, leads, lists, pages, sponsor, uploads
 
-    for module in (pages, lists, sponsor, uploads, jobs):
+    for module in (pages, lists, sponsor, uploads, jobs, leads):
         app.include_router(module.router)
     from cakupan.web.routes import reconcile; app.include_router(reconcile.router)  # noqa: E702
     app.include_router(api.router, prefix="/api/v1")
+    access.install(app)
 
     @app.middleware("http")
     async def remember_language(request: Request, call_next):
@@ -80,7 +90,8 @@ def create_app(settings: Settings, scope: Scope | None = None, upload_limit: int
         title = word("not_found" if status == 404 else "error", lang)
         return app.state.templates.TemplateResponse(
             request, "error.html", {"lang": lang, "title": title, "message": message, "status": status,
-                                    "nav": None, "q": {}}, status_code=status)
+                                    "nav": None, "q": {}, "me": getattr(request.state, "account", None),
+                                    "csrf": getattr(request.state, "csrf", None)}, status_code=status)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound):
@@ -109,10 +120,12 @@ def create_app(settings: Settings, scope: Scope | None = None, upload_limit: int
         return _problem(request, 422, "; ".join(parts))
 
     @app.get("/health", include_in_schema=False)
+    @access.declare("open")
     def health() -> dict:
         return {"status": "ok", "version": __version__}
 
     @app.get("/favicon.ico", include_in_schema=False)
+    @access.declare("open")
     def favicon():
         return HTMLResponse(status_code=204)
 

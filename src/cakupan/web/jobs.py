@@ -27,7 +27,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
     job_id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, status TEXT NOT NULL,
     progress REAL NOT NULL DEFAULT 0, message TEXT, result TEXT, error TEXT,
-    created_at REAL NOT NULL, started_at REAL, finished_at REAL)
+    created_at REAL NOT NULL, started_at REAL, finished_at REAL, owner TEXT)
 """
 STATUS_WORDS = {"queued": ("menunggu giliran", "queued"), "running": ("berjalan", "running"),
                 "done": ("selesai", "done"), "failed": ("gagal", "failed")}
@@ -46,6 +46,8 @@ class Job:
     created_at: float
     started_at: float | None
     finished_at: float | None
+    owner: str | None = None
+    """The user who started it; only they (and admins) see it."""
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -62,6 +64,8 @@ class Jobs:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(SCHEMA)
+        if "owner" not in [r[1] for r in self._db.execute("PRAGMA table_info(jobs)")]:  # a file of before accounts
+            self._db.execute("ALTER TABLE jobs ADD COLUMN owner TEXT")
         self._db.execute(
             "UPDATE jobs SET status='failed', finished_at=?, error=? WHERE status IN ('queued','running')",
             [time.time(), "server berhenti sebelum pekerjaan ini selesai; gudang data tidak berubah — "
@@ -82,11 +86,12 @@ class Jobs:
             row = self._db.execute("SELECT * FROM jobs WHERE job_id = ?", [job_id]).fetchone()
         return self._job(row) if row else None
 
-    def recent(self, kind: str | None = None, limit: int = 20) -> list[Job]:
+    def recent(self, kind: str | None = None, limit: int = 20, owner: str | None = None) -> list[Job]:
+        """The newest jobs (of one kind, of one owner when given)."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT * FROM jobs WHERE (? IS NULL OR kind = ?) ORDER BY created_at DESC LIMIT ?",
-                [kind, kind, limit]).fetchall()
+                "SELECT * FROM jobs WHERE (? IS NULL OR kind = ?) AND (? IS NULL OR owner = ?) "
+                "ORDER BY created_at DESC LIMIT ?", [kind, kind, owner, owner, limit]).fetchall()
         return [self._job(r) for r in rows]
 
     @staticmethod
@@ -96,13 +101,14 @@ class Jobs:
         return job
 
     # -- running ---------------------------------------------------------------------------
-    def submit(self, kind: str, title: str, work: Callable[[Callable[[float, str], None]], dict]) -> str:
+    def submit(self, kind: str, title: str, work: Callable[[Callable[[float, str], None]], dict],
+               owner: str | None = None) -> str:
         """Queue ``work(progress)``; it returns a JSON-able dict kept as the job's result."""
         job_id = uuid.uuid4().hex[:12]
         with self._lock:
-            self._db.execute("INSERT INTO jobs (job_id, kind, title, status, created_at, message) "
-                             "VALUES (?, ?, ?, 'queued', ?, ?)",
-                             [job_id, kind, title, time.time(), "menunggu giliran"])
+            self._db.execute("INSERT INTO jobs (job_id, kind, title, status, created_at, message, owner) "
+                             "VALUES (?, ?, ?, 'queued', ?, ?, ?)",
+                             [job_id, kind, title, time.time(), "menunggu giliran", owner])
         self._work[job_id] = work
         self._queue.put(job_id)
         return job_id

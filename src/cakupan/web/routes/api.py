@@ -14,7 +14,8 @@ from cakupan.services import imports as imports_svc
 from cakupan.services import lists as lists_svc
 from cakupan.services import sponsor as sponsor_svc
 from cakupan.web import tables as tb
-from cakupan.web.deps import WH, LangDep, ScopeDep
+from cakupan.web.access import declare
+from cakupan.web.deps import WH, LangDep, ScopeDep, job_of
 from cakupan.web.render import plain
 
 class Problem(BaseModel):
@@ -44,6 +45,7 @@ def _page(result, limit: int, offset: int) -> dict:
 
 
 @router.get("/coverage", summary="Coverage by province, regency or segment")
+@declare("region")
 def coverage(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None,
              by: Literal["province", "regency", "segment"] = "province", region: RegionQ = None,
              limit: Limit = 1000, offset: Offset = 0) -> dict:
@@ -52,6 +54,7 @@ def coverage(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: P
 
 
 @router.get("/wilayah", summary="A region and its children (drill-down)")
+@declare("region")
 def wilayah(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None,
             region: RegionQ = None, limit: Limit = 1000, offset: Offset = 0) -> dict:
     p = {"period": _period(request, wh, period), "region": region}
@@ -63,6 +66,7 @@ def wilayah(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: Pe
 
 
 @router.get("/map", summary="Regencies by coverage or unprotected workers (the map's figures)")
+@declare("region")
 def map_(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None,
          metric: Literal["coverage", "uncovered"] = "coverage",
          region: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None, svg: bool = False) -> dict:
@@ -76,6 +80,7 @@ def map_(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: Perio
 
 
 @router.get("/overview", summary="The overview tiles")
+@declare("region")
 def overview(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None) -> dict:
     period = _period(request, wh, period)
     ov = request.app.state.hub.cached(("overview", scope, period, lang),
@@ -87,6 +92,7 @@ def overview(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: P
 
 
 @router.get("/brief", summary="Press-ready paragraphs")
+@declare("region")
 def brief(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None) -> dict:
     period = _period(request, wh, period)
     b = request.app.state.hub.cached(("brief", scope, period, lang), lambda: cov_svc.brief(wh, scope, period, lang))
@@ -94,6 +100,7 @@ def brief(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: Peri
 
 
 @router.get("/potential", summary="Uncovered potential by pool or sector")
+@declare("region")
 def potential(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None,
               by: Literal["province", "regency", "segment", "sector"] = "regency",
               limit: Limit = 1000, offset: Offset = 0) -> dict:
@@ -102,6 +109,7 @@ def potential(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: 
 
 
 @router.get("/performance", summary="Targets against realisation per month, with the projection")
+@declare("region")
 def performance(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None,
                 year: Annotated[int | None, Query(ge=2000, le=2100)] = None, region: RegionQ = None,
                 segment: Literal["PU", "BPU", "JAKON", "PMI"] | None = None) -> dict:
@@ -113,6 +121,7 @@ def performance(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period
 
 
 @router.get("/lists", summary="Partner lists: latest version, counts, outcomes")
+@declare("list")
 def lists(wh: WH, scope: ScopeDep) -> dict:
     return {"lists": [{**i.__dict__, "imported_at": str(i.imported_at)} for i in lists_svc.lists(wh, scope)]}
 
@@ -121,6 +130,7 @@ SourceP = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")]
 
 
 @router.get("/lists/{source}/leads", summary="Leads of a matched list (masked unless pii=true)")
+@declare("list")
 def leads(wh: WH, scope: ScopeDep, source: SourceP, pii: bool = False, limit: Limit = 1000,
           offset: Offset = 0) -> dict:
     if not any(i.source == source for i in lists_svc.lists(wh, scope)):
@@ -133,6 +143,7 @@ def leads(wh: WH, scope: ScopeDep, source: SourceP, pii: bool = False, limit: Li
 
 
 @router.get("/lists/{source}/review", summary="Rows waiting for review (masked)")
+@declare("list")
 def review(wh: WH, scope: ScopeDep, source: SourceP) -> dict:
     from cakupan.reports.privacy import mask_name, mask_nik
 
@@ -144,12 +155,14 @@ def review(wh: WH, scope: ScopeDep, source: SourceP) -> dict:
 
 
 @router.get("/imports", summary="Import history")
+@declare("list")
 def imports(wh: WH, scope: ScopeDep, limit: Limit = 100) -> dict:
     return {"imports": [{**r.__dict__, "imported_at": str(r.imported_at)}
                         for r in imports_svc.history(wh, scope, limit)]}
 
 
 @router.get("/quarantine", summary="Quarantined rows with their reasons")
+@declare("list")
 def quarantine(wh: WH, scope: ScopeDep,
                import_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{1,32}$")] = None,
                reason: Annotated[str | None, Query(max_length=60)] = None,
@@ -161,11 +174,13 @@ def quarantine(wh: WH, scope: ScopeDep,
 
 
 @router.get("/cohorts", summary="Sponsored cohorts")
+@declare("cohort")
 def cohorts(wh: WH, scope: ScopeDep) -> dict:
     return {"cohorts": [{**c, "created_at": str(c["created_at"])} for c in sponsor_svc.cohorts(wh, scope)]}
 
 
 @router.get("/cohorts/{cohort_id}", summary="A cohort's members' status in a month (masked)")
+@declare("cohort")
 def cohort(wh: WH, scope: ScopeDep, cohort_id: Annotated[str, Path(pattern=r"^[0-9a-f]{8}$")],
            period: PeriodQ = None) -> dict:
     from cakupan.reports.privacy import mask_rows
@@ -178,14 +193,13 @@ def cohort(wh: WH, scope: ScopeDep, cohort_id: Annotated[str, Path(pattern=r"^[0
 
 
 @router.get("/jobs/{job_id}", summary="A background job's progress and result")
+@declare("job")
 def job(request: Request, job_id: Annotated[str, Path(pattern=r"^[0-9a-f]{12}$")]) -> dict:
-    found = request.app.state.jobs.get(job_id)
-    if found is None:
-        raise NotFound(f"pekerjaan {job_id} tidak ditemukan")
-    return found.to_dict()
+    return job_of(request, job_id).to_dict()
 
 
 @router.get("/iuran/{kind}", summary="Contribution calculator")
+@declare("none")
 def iuran(scope: ScopeDep, lang: LangDep, kind: Literal["pu", "bpu", "jakon", "pmi"],
           period: Annotated[str, Query(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])$")] = "2021-11",
           wage: Annotated[int, Query(ge=0, le=10**12)] = 5_000_000, risk: Annotated[int, Query(ge=1, le=5)] = 1,

@@ -7,16 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 
-from cakupan.services import NotFound
-from cakupan.web.deps import LangDep
+from cakupan.web.access import declare
+from cakupan.web.deps import LangDep, job_of
 from cakupan.web.routes.pages import page
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/pekerjaan/{job_id}")
+@declare("job")
 def pekerjaan(request: Request, lang: LangDep, job_id: Annotated[str, Path(pattern=r"^[0-9a-f]{12}$")]):
-    job = request.app.state.jobs.get(job_id)
-    if job is None:
-        raise NotFound(f"pekerjaan {job_id} tidak ditemukan")
+    job = job_of(request, job_id)
     return page(request, "job.html", None, lang, periods=[], job=job)

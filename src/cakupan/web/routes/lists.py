@@ -13,7 +13,8 @@ from fastapi.responses import RedirectResponse, Response
 from cakupan.services import NotFound
 from cakupan.services import imports as imports_svc
 from cakupan.services import lists as svc
-from cakupan.web.deps import WH, LangDep, ScopeDep
+from cakupan.web.access import declare
+from cakupan.web.deps import WH, LangDep, ScopeDep, jobs_owner
 from cakupan.web.routes.pages import page
 from cakupan.web.routes.uploads import save_upload
 
@@ -21,6 +22,26 @@ router = APIRouter(include_in_schema=False)
 SourceP = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")]
 SOURCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$"
 MATCH_STEPS = {"indeks registri": 0.15, "tahap NIK": 0.35, "tahap probabilistik": 0.55, "keputusan": 0.85}
+
+
+def _claim(request: Request, wh, scope, source: str):
+    """The uploader owns a new list name; a name another caller's list already has is refused
+    without saying whose it is. Returns the scope that now includes the list."""
+    import dataclasses
+
+    from cakupan.services import EVERYONE, ServiceError
+    from cakupan.services import users
+
+    store, me = request.app.state.store, request.state.account.username
+    exists = any(i.source == source for i in svc.lists(wh, EVERYONE))
+    owners = users.list_owners(store, source)
+    if scope.sources is not None and source not in scope.sources and (exists or owners):
+        raise ServiceError(f"nama daftar '{source}' sudah dipakai: pilih nama lain")
+    if not exists or me in owners or not owners:
+        users.own_list(store, source, me)
+    if scope.sources is not None and source not in scope.sources:
+        scope = dataclasses.replace(scope, sources=scope.sources | {source})
+    return scope
 
 
 def _info(wh, scope, source: str):
@@ -31,8 +52,9 @@ def _info(wh, scope, source: str):
 
 
 @router.get("/daftar")
+@declare("list")
 def daftar(request: Request, wh: WH, scope: ScopeDep, lang: LangDep):
-    jobs = [j for j in request.app.state.jobs.recent(None, 30) if j.kind.startswith("list")][:10]
+    jobs = [j for j in request.app.state.jobs.recent(None, 30, jobs_owner(request)) if j.kind.startswith("list")][:10]
     return page(request, "daftar.html", "daftar", lang, periods=[], lists=svc.lists(wh, scope), jobs=jobs)
 
 
@@ -46,13 +68,15 @@ def _match_work(hub, scope, source: str, period: str):
 
 
 @router.post("/daftar")
-def daftar_upload(request: Request, scope: ScopeDep, lang: LangDep,
+@declare("list")
+def daftar_upload(request: Request, wh: WH, scope: ScopeDep, lang: LangDep,
                   file: Annotated[UploadFile, File()],
                   source: Annotated[str, Form(pattern=SOURCE_PATTERN)],
                   segment: Annotated[Literal["", "PU", "BPU", "JAKON", "PMI"], Form()] = "",
                   occupation: Annotated[str, Form(max_length=60)] = "",
                   match: Annotated[bool, Form()] = False,
                   period: Annotated[str, Form(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])$")] = "2021-11"):
+    scope = _claim(request, wh, scope, source)
     path = save_upload(request, file)
     hub = request.app.state.hub
     name = file.filename
@@ -69,11 +93,13 @@ def daftar_upload(request: Request, scope: ScopeDep, lang: LangDep,
                 lambda f, m: progress(0.3 + 0.7 * f, m)))
         return result
 
-    job = request.app.state.jobs.submit("list-import", f"Impor daftar {source}: {name}", work)
+    job = request.app.state.jobs.submit("list-import", f"Impor daftar {source}: {name}", work,
+                                        request.state.account.username)
     return RedirectResponse(f"/pekerjaan/{job}", status_code=303)
 
 
 @router.get("/daftar/{source}")
+@declare("list")
 def daftar_detail(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, source: SourceP,
                   pii: bool = False, offset: Annotated[int, Query(ge=0)] = 0):
     info = _info(wh, scope, source)
@@ -83,21 +109,24 @@ def daftar_detail(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, sour
 
     pending = [{**r, "name_masked": mask_name(r["name"]) or "-", "registry_masked": mask_name(r["registry_name"]) or "-"}
                for r in (svc.pending(wh, scope, source) if info.matched else [])]
-    jobs = [j for j in request.app.state.jobs.recent(None, 30) if source in j.title][:5]
+    jobs = [j for j in request.app.state.jobs.recent(None, 30, jobs_owner(request)) if source in j.title][:5]
     return page(request, "daftar_detail.html", "daftar", lang, periods=[], info=info, quarantine=quarantine,
                 leads=leads, pending=pending, jobs=jobs, offset=offset, source=source, pii=pii)
 
 
 @router.post("/daftar/{source}/cocokkan")
+@declare("list")
 def daftar_match(request: Request, wh: WH, scope: ScopeDep, source: SourceP,
                  period: Annotated[str, Form(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])$")] = "2021-11"):
     _info(wh, scope, source)
     job = request.app.state.jobs.submit("list-match", f"Pencocokan daftar {source}",
-                                        _match_work(request.app.state.hub, scope, source, period))
+                                        _match_work(request.app.state.hub, scope, source, period),
+                                        request.state.account.username)
     return RedirectResponse(f"/pekerjaan/{job}", status_code=303)
 
 
 @router.post("/daftar/{source}/periksa")
+@declare("list")
 def daftar_review(request: Request, wh: WH, scope: ScopeDep, source: SourceP,
                   row: Annotated[int, Form(ge=1)], decision: Annotated[Literal["accept", "reject"], Form()],
                   note: Annotated[str, Form(max_length=500)] = ""):
@@ -111,11 +140,13 @@ def daftar_review(request: Request, wh: WH, scope: ScopeDep, source: SourceP,
         return {"next": f"/daftar/{source}#periksa", "row": row, "decision": decision,
                 "counts": d.rematch.counts}
 
-    job = request.app.state.jobs.submit("list-review", f"Pemeriksaan baris {row} daftar {source}", work)
+    job = request.app.state.jobs.submit("list-review", f"Pemeriksaan baris {row} daftar {source}", work,
+                                        request.state.account.username)
     return RedirectResponse(f"/pekerjaan/{job}", status_code=303)
 
 
 @router.get("/daftar/{source}/prospek.{kind}")
+@declare("list")
 def daftar_leads(request: Request, wh: WH, scope: ScopeDep, source: SourceP, kind: Literal["csv", "xlsx"],
                  pii: bool = False):
     from cakupan.lists import leads_export as ex

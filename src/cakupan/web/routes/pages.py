@@ -9,10 +9,12 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from cakupan.web import tables as tb
+from cakupan.web.access import declare
 from cakupan.web.deps import WH, LangDep, ScopeDep
 from cakupan.web.render import download
 
 router = APIRouter(include_in_schema=False)
+CSRF_SLOT = "__cakupan_csrf_slot__"
 
 PeriodQ = Annotated[str | None, Query(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])$")]
 RegionQ = Annotated[str | None, Query(pattern=r"^[0-9.]{2,13}$")]
@@ -22,13 +24,17 @@ def page(request: Request, template: str, nav: str | None, lang: str, cache: boo
     """Render a page; with ``cache`` the HTML itself is kept until the next write (pages whose
     content depends only on the URL, the language and the warehouse)."""
     q = dict(request.query_params)
-    ctx = {"request": request, "lang": lang, "nav": nav, "q": q, "path": request.url.path, **context}
+    me = request.state.account
+    ctx = {"request": request, "lang": lang, "nav": nav, "q": q, "path": request.url.path, "me": me,
+           "csrf": CSRF_SLOT, **context}
     render = lambda: request.app.state.templates.get_template(template).render(ctx)  # noqa: E731
-    if cache:
-        html = request.app.state.hub.cached(("html", template, str(request.url), lang), render)
+    if cache:  # one copy per URL, language and caller's scope; the session's CSRF token goes in afterwards
+        scope = getattr(request.state, "scope", None)
+        key = ("html", template, str(request.url), lang, scope, me.username if me else None)
+        html = request.app.state.hub.cached(key, render)
     else:
         html = render()
-    return HTMLResponse(html)
+    return HTMLResponse(html.replace(CSRF_SLOT, request.state.csrf or ""))
 
 
 def _period(request: Request, wh, period: str | None) -> tuple[str, list[str]]:
@@ -37,6 +43,7 @@ def _period(request: Request, wh, period: str | None) -> tuple[str, list[str]]:
 
 
 @router.get("/")
+@declare("region")
 def ringkasan(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None):
     from cakupan.services import coverage as svc
 
@@ -63,11 +70,13 @@ def _trend_svg(perf, lang: str) -> str | None:
 
 
 @router.get("/wilayah")
+@declare("region")
 def wilayah_all(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None):
     return _wilayah(request, wh, scope, lang, period, None)
 
 
 @router.get("/wilayah/{code}")
+@declare("region")
 def wilayah(request: Request, wh: WH, scope: ScopeDep, lang: LangDep,
             code: Annotated[str, Path(pattern=r"^[0-9.]{2,13}$")], period: PeriodQ = None):
     return _wilayah(request, wh, scope, lang, period, code)
@@ -83,6 +92,7 @@ def _wilayah(request: Request, wh, scope, lang: str, period: str | None, code: s
 
 
 @router.get("/peta")
+@declare("region")
 def peta(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None,
          metric: Literal["coverage", "uncovered"] = "coverage",
          region: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None):
@@ -94,6 +104,7 @@ def peta(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: Perio
 
 
 @router.get("/potensi")
+@declare("region")
 def potensi(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None,
             by: Literal["province", "regency", "segment", "sector"] = "regency"):
     hub = request.app.state.hub
@@ -104,6 +115,7 @@ def potensi(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: Pe
 
 
 @router.get("/kinerja")
+@declare("region")
 def kinerja(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = None,
             region: RegionQ = None, segment: Literal["PU", "BPU", "JAKON", "PMI"] | None = None):
     hub = request.app.state.hub
@@ -116,6 +128,7 @@ def kinerja(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: Pe
 
 
 @router.get("/iuran")
+@declare("none")
 def iuran(request: Request, scope: ScopeDep, lang: LangDep,
           kind: Literal["pu", "bpu", "jakon", "pmi"] = "bpu",
           period: PeriodQ = None, wage: Annotated[int | None, Query(ge=0, le=10**12)] = None,
@@ -142,6 +155,7 @@ def iuran(request: Request, scope: ScopeDep, lang: LangDep,
 
 
 @router.get("/unduh/{name}.{kind}")
+@declare("region")
 def unduh(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, name: str,
           kind: Literal["csv", "xlsx"], period: PeriodQ = None):
     params = dict(request.query_params)

@@ -12,7 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from cakupan.services import NotFound
 from cakupan.services import sponsor as svc
-from cakupan.web.deps import WH, LangDep, ScopeDep
+from cakupan.web.access import declare
+from cakupan.web.deps import WH, LangDep, ScopeDep, job_of, jobs_owner
 from cakupan.web.routes.pages import page
 from cakupan.web.routes.uploads import save_upload
 
@@ -21,8 +22,9 @@ JobP = Annotated[str, Path(pattern=r"^[0-9a-f]{12}$")]
 
 
 @router.get("/sponsor")
+@declare("cohort")
 def sponsor(request: Request, wh: WH, scope: ScopeDep, lang: LangDep):
-    jobs = [j for j in request.app.state.jobs.recent(None, 30) if j.kind.startswith("sponsor")][:10]
+    jobs = [j for j in request.app.state.jobs.recent(None, 30, jobs_owner(request)) if j.kind.startswith("sponsor")][:10]
     return page(request, "sponsor.html", "sponsor", lang, periods=[], cohorts=svc.cohorts(wh, scope), jobs=jobs)
 
 
@@ -38,6 +40,7 @@ def _plan(wh, scope, file: FsPath, p: dict, months: int | None = None, priority:
 
 
 @router.post("/sponsor")
+@declare("cohort")
 def sponsor_plan(request: Request, scope: ScopeDep,
                  candidates: Annotated[UploadFile, File()],
                  budget: Annotated[int, Form(ge=1, le=10**15)],
@@ -69,13 +72,14 @@ def sponsor_plan(request: Request, scope: ScopeDep,
                 "selected": len(a.selected), "cost": a.cost, "left": a.left}
 
     job_id = [None]
-    job_id[0] = request.app.state.jobs.submit("sponsor-plan", f"Rencana sponsor {region}", work)
+    job_id[0] = request.app.state.jobs.submit("sponsor-plan", f"Rencana sponsor {region}", work,
+                                              request.state.account.username)
     return RedirectResponse(f"/pekerjaan/{job_id[0]}", status_code=303)
 
 
 def _load(request: Request, wh, scope, job_id: str):
-    job = request.app.state.jobs.get(job_id)
-    if job is None or job.kind != "sponsor-plan" or job.status != "done":
+    job = job_of(request, job_id)
+    if job.kind != "sponsor-plan" or job.status != "done":
         raise NotFound(f"rencana {job_id} tidak ditemukan")
     plans = request.app.state.plans
     if job_id not in plans:  # after a restart: the same plan again from the kept file and inputs
@@ -88,6 +92,7 @@ def _load(request: Request, wh, scope, job_id: str):
 
 
 @router.get("/sponsor/rencana/{job_id}")
+@declare("cohort")
 def sponsor_result(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, job_id: JobP, pii: bool = False):
     from cakupan.reports import sponsor_report as rep
 
@@ -100,6 +105,7 @@ def sponsor_result(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, job
 
 
 @router.get("/sponsor/rencana/{job_id}/rencana.xlsx")
+@declare("cohort")
 def sponsor_xlsx(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, job_id: JobP, pii: bool = False):
     from cakupan.reports.sponsor_report import write_plan_xlsx
 
@@ -111,22 +117,27 @@ def sponsor_xlsx(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, job_i
 
 
 @router.post("/sponsor/rencana/{job_id}/simpan")
+@declare("cohort")
 def sponsor_commit(request: Request, wh: WH, scope: ScopeDep, job_id: JobP,
                    name: Annotated[str, Form(min_length=1, max_length=200)]):
     _, (a, _b) = _load(request, wh, scope, job_id)
-    hub = request.app.state.hub
+    hub, store, me = request.app.state.hub, request.app.state.store, request.state.account.username
 
     def work(progress):
+        from cakupan.services import users
+
         with hub.writer() as w:
             done = svc.commit(w, scope, name, a)
+        users.own_cohort(store, done.cohort_id, me)
         return {"next": f"/sponsor/kohort/{done.cohort_id}", "cohort_id": done.cohort_id,
                 "members": len(a.selected)}
 
-    job = request.app.state.jobs.submit("sponsor-commit", f"Kohort {name}", work)
+    job = request.app.state.jobs.submit("sponsor-commit", f"Kohort {name}", work, me)
     return RedirectResponse(f"/pekerjaan/{job}", status_code=303)
 
 
 @router.get("/sponsor/kohort/{cohort_id}")
+@declare("cohort")
 def cohort(request: Request, wh: WH, scope: ScopeDep, lang: LangDep,
            cohort_id: Annotated[str, Path(pattern=r"^[0-9a-f]{8}$")],
            period: Annotated[str | None, Query(pattern=r"^(19|2[01])\d{2}-(0[1-9]|1[0-2])$")] = None, pii: bool = False):

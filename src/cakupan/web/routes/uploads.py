@@ -12,7 +12,8 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from fastapi.responses import RedirectResponse
 
 from cakupan.services import imports as svc
-from cakupan.web.deps import WH, LangDep, ScopeDep
+from cakupan.web.access import declare
+from cakupan.web.deps import WH, LangDep, ScopeDep, jobs_owner
 from cakupan.web.routes.pages import page
 
 router = APIRouter(include_in_schema=False)
@@ -46,6 +47,7 @@ def save_upload(request: Request, upload: UploadFile) -> FsPath:
 
 
 @router.get("/impor")
+@declare("list")
 def impor(request: Request, wh: WH, scope: ScopeDep, lang: LangDep,
           import_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{1,32}$")] = None,
           reason: Annotated[str | None, Query(max_length=60)] = None,
@@ -53,12 +55,13 @@ def impor(request: Request, wh: WH, scope: ScopeDep, lang: LangDep,
           offset: Annotated[int, Query(ge=0)] = 0):
     history = svc.history(wh, scope, limit=200)
     q = svc.quarantine(wh, scope, import_id, reason, table, limit=50, offset=offset)
-    jobs = request.app.state.jobs.recent("import", 10)
+    jobs = request.app.state.jobs.recent("import", 10, jobs_owner(request))
     return page(request, "impor.html", "impor", lang, periods=[], history=history, qpage=q, jobs=jobs,
                 offset=offset, filters={"import_id": q.import_id, "reason": reason, "table": table})
 
 
 @router.post("/impor")
+@declare("list")
 def impor_upload(request: Request, scope: ScopeDep, lang: LangDep,
                  file: Annotated[UploadFile, File()],
                  table: Annotated[Literal["participants", "employers", "workforce"], Form()],
@@ -75,5 +78,6 @@ def impor_upload(request: Request, scope: ScopeDep, lang: LangDep,
                 "accepted": report.accepted, "quarantined": report.quarantined,
                 "already_imported": report.already_imported}
 
-    job = request.app.state.jobs.submit("import", f"Impor {table}: {file.filename}", work)
+    job = request.app.state.jobs.submit("import", f"Impor {table}: {file.filename}", work,
+                                        request.state.account.username)
     return RedirectResponse(f"/pekerjaan/{job}", status_code=303)

@@ -1,9 +1,14 @@
 // cakupan — the only script: follow a running job's progress without reloading the page.
+// Every request it makes carries the session's CSRF token (the <meta name="csrf-token"> tag).
 (function () {
+  function csrf() {
+    var m = document.querySelector("meta[name=csrf-token]");
+    return m ? m.getAttribute("content") : "";
+  }
   function follow(box) {
     var id = box.getAttribute("data-job");
     var timer = setInterval(function () {
-      fetch("/api/v1/jobs/" + id, { headers: { "Accept": "application/json" } })
+      fetch("/api/v1/jobs/" + id, { headers: { "Accept": "application/json", "X-CSRF-Token": csrf() }, credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (job) {
           var bar = box.querySelector("progress");
