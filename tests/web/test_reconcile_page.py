@@ -26,7 +26,12 @@ def jkn_client(tmp_path_factory):
                  ["reconcile", "import", str(d / "j.csv")], ["reconcile", "run"]):
         result = runner.invoke(cli, [*args, "-w", str(wh)])
         assert result.exit_code == 0, result.output
-    with TestClient(create_app(load("duckdb", wh))) as c:
+    from web.webtools import add_account, login
+
+    app = create_app(load("duckdb", wh))
+    add_account(app)
+    with TestClient(app) as c:
+        login(c)
         yield c, d
 
 

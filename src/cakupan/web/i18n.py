@@ -11,15 +11,12 @@ WORDS = {
     "ringkasan": ("Ringkasan", "Overview"), "wilayah": ("Wilayah", "Regions"), "peta": ("Peta", "Map"),
     "potensi": ("Potensi", "Potential"), "kinerja": ("Kinerja", "Performance"),
     "daftar": ("Daftar mitra", "Partner lists"), "sponsor": ("Sponsor", "Sponsorship"),
-<<<<<<< HEAD
-    "impor": ("Impor", "Imports"), "iuran": ("Iuran", "Contributions"), "rekonsiliasi": ("Rekonsiliasi JKN", "JKN reconciliation"),
-=======
     "impor": ("Impor", "Imports"), "iuran": ("Iuran", "Contributions"),
+    "rekonsiliasi": ("Rekonsiliasi JKN", "JKN reconciliation"),
     "admin": ("Pengguna & audit", "Users & audit"), "prospek": ("Prospek saya", "My leads"),
     "my_leads": ("Prospek saya", "My leads"), "logout": ("Keluar", "Log out"),
     "login": ("Masuk", "Log in"), "username": ("Nama pengguna", "User name"),
     "password": ("Kata sandi", "Password"), "change_password": ("Ganti kata sandi", "Change password"),
->>>>>>> main
     "period": ("Periode", "Period"), "show": ("Tampilkan", "Show"), "download": ("Unduh", "Download"),
     "active": ("Peserta aktif", "Active workers"), "employed": ("Penduduk bekerja", "Employed"),
     "coverage": ("Cakupan", "Coverage"), "change_month": ("Perubahan sebulan", "Change on the month"),
