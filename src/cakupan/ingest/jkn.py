@@ -134,6 +134,7 @@ def normalise(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     an Indonesian ``reason`` and the raw values as JSON.
     """
     df = map_headers(df)
+    df = df.with_columns([pl.col(c).str.strip_chars().replace("", None) for c in FIELDS])
     raw_json = pl.struct([c for c in df.columns if c != ROW]).struct.json_encode()
     t = df.with_columns(raw=raw_json, nik_raw=pl.col("nik"))
     t = validate_nik_frame(t.with_columns(pl.col("nik").fill_null("")), "nik", prefix="n")

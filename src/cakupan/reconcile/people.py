@@ -26,7 +26,6 @@ import pyarrow as pa
 from ibis import _
 
 from cakupan import coverage as cov
-from cakupan.identity.names import name_key_ibis
 from cakupan.matching import exact
 from cakupan.matching import people as pp
 from cakupan.matching import probabilistic as prob
@@ -54,28 +53,32 @@ def members(jkn: ibis.Table, period: str) -> ibis.Table:
 
 
 def identities(m: ibis.Table, regions: ibis.Table) -> ibis.Table:
-    """JKN members in the matcher's identity shape (``unique_id`` = the row number)."""
-    villages, districts = pp.region_names(regions)
-    t = m.left_join(villages, m.village_code == villages.v_code)
-    t = t.left_join(districts, t.village_code.substr(0, 6) == districts.d_code)
-    key = name_key_ibis(t.name)
-    key = ibis.ifelse(key == "", ibis.null("string"), key)
-    t = t.mutate(_key=key)
-    return t.select(
-        unique_id=t.row_number.cast("string"), nik=t.nik, name_key=t._key,
-        name_first=t._key.split(" ")[0], name_last=t._key.re_replace(r"^.* ", ""),
-        birth_date=t.birth_date, birth_alt=pp.swapped(t.birth_date), sex=t.sex,
-        village_key=t.v_key, district_key=t.d_key)
+    """JKN members in the matcher's identity shape (``unique_id`` = the row number), made
+    by the matcher's own preparation of a partner list's rows."""
+    null = ibis.null("string")
+    rows = m.select(row_key=m.row_number.cast("string"), nik=m.nik, nik_raw=m.nik_raw, nik_problem=null,
+                    name=m.name, birth_date=m.birth_date, nik_birth_date=ibis.null("date"), sex=m.sex,
+                    nik_sex=null, village_code=m.village_code, village=null, district=null, regency=null)
+    return pp.list_identity(rows, regions)
+
+
+BLOCKING_KEYS = ("name_key", "name_sorted", "name_first", "name_phon", "name_pre")
+"""Besides the birth date, the name keys the matcher's blocking rules join on."""
 
 
 def _candidates(people: ibis.Table, residual: ibis.Table) -> ibis.Table:
     """Registry people sharing a blocking key with a residual member (the birth date, the
-    swapped date or the whole name key): every pair the blocking rules can form."""
+    swapped date or one of the name keys): a superset of the pairs the rules can form."""
     dates = residual.select(d=residual.birth_date).union(residual.select(d=residual.birth_alt)).distinct()
-    names = residual.select(k=residual.name_key).distinct()
-    by_date = people.semi_join(dates, people.birth_date == dates.d)
-    by_name = people.semi_join(names, people.name_key == names.k)
-    return by_date.union(by_name).distinct()
+    parts = [people.semi_join(dates, people.birth_date == dates.d)]
+    for key in BLOCKING_KEYS:
+        if key in people.columns and key in residual.columns:
+            values = residual.select(k=residual[key]).distinct()
+            parts.append(people.semi_join(values, people[key] == values.k))
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.union(part)
+    return out.distinct()
 
 
 def _best_pairs(pairs: pa.Table) -> ibis.Table:

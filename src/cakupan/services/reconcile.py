@@ -81,12 +81,9 @@ class RunSummary:
 
 
 def _model(wh) -> dict:
+    """The shipped probabilistic model (a model trained on a partner list is for that list)."""
     from cakupan.matching.probabilistic import default_model
 
-    if wh.engine == "duckdb":
-        from cakupan.lists.matcher import model_for
-
-        return model_for(wh)[1]
     return default_model()
 
 
