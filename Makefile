@@ -61,4 +61,4 @@ serve: install
 	$(VENV)/bin/cakupan serve
 
 clean:
-	rm -rf $(VENV) cakupan.duckdb cakupan.parquet cakupan.uploads cakupan.jobs.sqlite* cakupan.app.sqlite* .pytest_cache out
+	rm -rf $(VENV) cakupan.duckdb cakupan.parquet cakupan.uploads cakupan.jobs.sqlite* cakupan.app.sqlite* .pytest_cache out benchmarks/out/national-*

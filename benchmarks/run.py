@@ -20,6 +20,10 @@
 9. A 1,000,000-row registry snapshot and a 1,000,000-row partner list imported, rows per
    second and peak memory against DuckDB's read_csv into a table (benchmarks/import_speed.py).
 
+8. The person-level NIK stage of the JKN reconciliation at national size (BENCH_NATIONAL=small
+   by default, 6M x 23M; full = 60M x 230M) against a hand-written DuckDB anti-join and on
+   Spark local[2], with a scaling series (benchmarks/reconcile_national.py).
+
 Each stage runs in a fresh process so its peak memory (max RSS) is its own. Every stage
 prints its ratio against its baseline with the machine's cores and memory
 (benchmarks/record.py), and the run is written as JSON to benchmarks/out/bench-<time>.json
@@ -227,6 +231,10 @@ def main() -> None:
     import import_speed
 
     import_speed.main()
+    print("\n[reconcile national]")
+    import reconcile_national
+
+    reconcile_national.main()
     path = record.finish({"scale": SCALE, "repeat": REPEAT})
     print(f"\nresults: {path} (compare two runs: python benchmarks/compare.py OLD NEW)")
 

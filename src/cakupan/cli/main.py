@@ -43,6 +43,7 @@ def _register_subcommands() -> None:
     app.add_typer(cli_sponsor.app, name="sponsor")
     app.add_typer(cli_targets.app, name="targets")
     app.add_typer(cli_lists.app, name="lists")
+    from cakupan.cli import reconcile as cli_reconcile; app.add_typer(cli_reconcile.app, name="reconcile")  # noqa: E702
     app.command("serve")(cli_serve.serve)
     app.add_typer(cli_users.app, name="users")
     app.add_typer(cli_users.audit_app, name="audit")

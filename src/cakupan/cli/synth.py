@@ -111,3 +111,46 @@ def synth_list(
         console.print("Derau: " + ", ".join(f"{k} {n(v)}" for k, v in counts.items()))
     console.print(f"Daftar:    {list_path}")
     console.print(f"Kebenaran: {truth_path}")
+
+
+@app.command("jkn")
+def synth_jkn(
+    out: Path = typer.Option(..., "--out", "-o", dir_okay=False,
+                             help="Extract file: .csv, .xlsx or .parquet; the truth goes beside it "
+                                  "as <stem>.truth.csv."),
+    seed: int = typer.Option(7, "--seed", help="Random seed; the same seed and registry give the same extract."),
+    period: str = PERIOD_OPT,
+    warehouse: Optional[Path] = WAREHOUSE_OPT,
+) -> None:
+    """A synthetic BPJS Kesehatan (JKN) extract consistent with the warehouse's registry.
+
+    Planted cases with their truth: employers registering part of their workers (PDS-TK) or
+    of their wages (PDS-upah), employers not registered at all (PTD), informal PBPU members
+    not in BPJamsostek (BPU leads), and rows without a usable NIK.
+    """
+    from cakupan.synth.jkn import CASES, case_counts, make_extract, write_extract
+
+    check_period(period)
+    if out.suffix.lower() not in (".csv", ".xlsx", ".parquet"):
+        fail(f"--out {out.name}: tulis ekstrak sebagai .csv, .xlsx atau .parquet")
+    wh = open_wh(Engine.duckdb, warehouse, read_only=True)
+    if not (wh.has("participants") and wh.has("employers")):
+        wh.close()
+        fail("gudang data belum berisi peserta dan pemberi kerja; jalankan dulu: cakupan synth")
+    cols = ("kpj", "nik", "name", "birth_date", "sex", "village_code", "segment", "npp", "wage",
+            "registered_date", "last_paid_month")
+    participants = wh.to_arrow(wh.table("participants").select(*cols))
+    employers = wh.to_arrow(wh.table("employers").select("npp", "name", "npwp", "regency_code"))
+    wh.close()
+    try:
+        extract, truth = make_extract(participants, employers, period, seed)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        path, truth_path = write_extract(extract, truth, out)
+    except ValueError as e:
+        fail(str(e))
+    counts = case_counts(truth)
+    console.print(f"Ekstrak JKN {period}: {n(truth.height)} baris; kasus: "
+                  + ", ".join(f"{c} {n(counts[c])}" for c in CASES)
+                  + f"; {n(int((~truth['nik_usable']).sum()))} baris tanpa NIK yang bisa dipakai")
+    console.print(f"Ekstrak:   {path}")
+    console.print(f"Kebenaran: {truth_path}")

@@ -52,6 +52,16 @@ LABELS = {
     "source": ("Sumber", "Source"), "cascaded_from": ("Diturunkan dari", "Cascaded from"),
     "PROVINCE": ("Provinsi", "Province"), "REGENCY": ("Kab/Kota", "Regency/city"),
     "BRANCH": ("Cabang", "Branch"), "ALL": ("Semua", "All"),
+    # reconciliation with JKN (cakupan.services.reconcile)
+    "rank": ("Peringkat", "Rank"), "employer_regency": ("Kab/Kota", "Regency/city"),
+    "employer_name": ("Pemberi kerja", "Employer"), "npp": ("NPP", "NPP"), "link": ("Dikaitkan lewat", "Linked by"),
+    "case": ("Kasus", "Case"), "size_class": ("Skala", "Size"), "workers_jkn": ("Pekerja JKN", "Workers (JKN)"),
+    "workers_bpjs": ("Pekerja BPJamsostek", "Workers (BPJamsostek)"), "missing": ("Belum didaftarkan", "Missing"),
+    "under_reported": ("Upah lebih rendah", "Wage under-reported"), "wage_gap": ("Selisih upah", "Wage gap"),
+    "uncollected": ("Potensi iuran/bulan", "Uncollected/month"), "row_number": ("Baris", "Row"),
+    "nik": ("NIK", "NIK"), "name": ("Nama", "Name"), "birth_date": ("Tgl lahir", "Birth date"),
+    "regency_code": ("Kab/Kota", "Regency/city"), "lead_kind": ("Jenis calon", "Lead kind"),
+    "wage_jkn": ("Upah JKN", "Wage (JKN)"), "wage_bpjs": ("Upah BPJamsostek", "Wage (BPJamsostek)"),
 }
 
 SEGMENT_NAMES = {

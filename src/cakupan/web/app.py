@@ -73,6 +73,7 @@ def create_app(settings: Settings, upload_limit: int = 200 * 1024 * 1024, store=
 
     for module in (pages, lists, sponsor, uploads, jobs, leads, admin):
         app.include_router(module.router)
+    from cakupan.web.routes import reconcile; app.include_router(reconcile.router)  # noqa: E702
     app.include_router(api.router, prefix="/api/v1")
     access.install(app)
 

@@ -12,6 +12,7 @@ WORDS = {
     "potensi": ("Potensi", "Potential"), "kinerja": ("Kinerja", "Performance"),
     "daftar": ("Daftar mitra", "Partner lists"), "sponsor": ("Sponsor", "Sponsorship"),
     "impor": ("Impor", "Imports"), "iuran": ("Iuran", "Contributions"),
+    "rekonsiliasi": ("Rekonsiliasi JKN", "JKN reconciliation"),
     "admin": ("Pengguna & audit", "Users & audit"), "prospek": ("Prospek saya", "My leads"),
     "my_leads": ("Prospek saya", "My leads"), "logout": ("Keluar", "Log out"),
     "login": ("Masuk", "Log in"), "username": ("Nama pengguna", "User name"),
