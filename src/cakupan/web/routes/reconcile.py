@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 
 from cakupan.services import ServiceError
 from cakupan.services import reconcile as svc
+from cakupan.web.access import declare
 from cakupan.web.deps import WH, LangDep, ScopeDep
 from cakupan.web.routes.pages import page
 
@@ -29,6 +30,7 @@ def _regencies(wh, scope, period: str) -> list[tuple[str, str]]:
 
 
 @router.get("/rekonsiliasi")
+@declare("region")
 def rekonsiliasi(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, period: PeriodQ = "2021-11",
                  regency: RegencyQ = None):
     try:
@@ -45,6 +47,7 @@ def rekonsiliasi(request: Request, wh: WH, scope: ScopeDep, lang: LangDep, perio
 
 
 @router.get("/rekonsiliasi/pemberi-kerja/{employer_id}")
+@declare("region")
 def rekonsiliasi_employer(request: Request, wh: WH, scope: ScopeDep, lang: LangDep,
                           employer_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,40}$")],
                           period: PeriodQ = "2021-11", pii: bool = False):
