@@ -80,3 +80,11 @@ def test_targets_give_achievement_and_a_verdict(wh, tmp_path):
     assert jan["target"] == "3020000" and jan["achievement_pct"]
     perf = runner.invoke(app, ["performance", "--year", "2021", "--region", "33", "-w", str(own)])
     assert "Status:" in perf.stdout
+
+
+@pytest.mark.parametrize("year", ["1900", "2200"])
+def test_performance_for_a_year_without_a_year_before_is_a_sentence(wh, year):
+    # schemathesis found /api/v1/performance?period=1900-01 raising a ValueError
+    result = runner.invoke(app, ["performance", "--year", year, "-w", wh])
+    assert result.exit_code == 2, result.output
+    assert "1901-2199" in result.output and "Traceback" not in result.output

@@ -132,6 +132,9 @@ def performance(wh, scope: Scope, year: int, region: str | None = None, segment:
 
     if segment and segment.upper() not in SEGMENTS:
         raise ServiceError(f"unknown segment {segment!r}: choose one of {', '.join(SEGMENTS)}")
+    if not 1901 <= year <= 2199:
+        # the report compares with the year before: 1900 has none cakupan can count
+        raise ServiceError(f"tahun {year}: kinerja dapat dihitung untuk tahun 1901-2199")
     code = scope.within(region)
     seg = segment.upper() if segment else None
     try:
