@@ -88,3 +88,14 @@ def test_any_file_of_any_name(tmp_path_factory, raw, ext):
         assert "\n" not in str(e)
         return
     _check(got)
+
+
+def test_pattern_like_headers_are_read_as_plain_names():
+    """Headers a dataframe library would expand ("*", "^a$") and an empty header next to a
+    column already called like its placeholder: every value is kept, no exception."""
+    got = read_csv_bytes(b"*,^a$,,kolom_3\n1,2,3,4\n", "pola.csv")
+    part = got.parts[0]
+    assert part.frame.height == 1
+    values = part.frame.drop("_row").row(0)
+    assert sorted(values) == ["1", "2", "3", "4"]
+    assert len(set(part.frame.columns)) == len(part.frame.columns)

@@ -192,8 +192,21 @@ def _header_names(fields: list[str], where: str) -> list[str]:
             raise IngestError(f"{where}: kolom '{meaning[n]}' dan '{old.strip()}' sama-sama berarti "
                               f"'{n}'; hapus salah satunya")
         meaning[n] = old.strip()
-    # unnamed columns (empty header) get a stable placeholder so they still reach `raw`
-    return [n or f"kolom_{i + 1}" for i, n in enumerate(new)]
+    # unnamed columns (empty header) and names a dataframe library would read as a pattern
+    # ("*", "^…$") get a stable placeholder, so their values still reach `raw` unchanged
+    out: list[str] = []
+    for i, n in enumerate(new):
+        if not n or _is_pattern(n):
+            n = f"kolom_{i + 1}"
+            while n in meaning or n in out:
+                n += "_"
+        out.append(n)
+    return out
+
+
+def _is_pattern(name: str) -> bool:
+    """True for a column name polars would expand (``*``) or read as a regex (``^…$``)."""
+    return name == "*" or (name.startswith("^") and name.endswith("$"))
 
 
 def _nonempty(fields: list[str] | None) -> int:
